@@ -1,0 +1,67 @@
+# Comandos del libro. Los dos que importan: `make book` y `make test`.
+# Todo lo demás (entorno, stack) lo crean ellos mismos si falta.
+
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+VENV := .venv
+PY := $(VENV)/bin/python
+# Descargas grandes (jars de Kafka, binario del servidor S3, venv de Airflow) fuera del clon.
+export MLOPS2_CACHE ?= $(HOME)/.cache/mlops2
+# Carpetas de notebooks a grabar/verificar: `make record CLASE=clase1` o NB=ruta.ipynb
+CLASE ?=
+NB ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env book serve lab test lint format record bench stack-up stack-down stack-status clean
+
+help: ## Muestra esta ayuda
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+env: $(VENV)/.synced ## Crea o actualiza el entorno Python (.venv) desde uv.lock
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || { echo ">> Instalando uv $(UV_VERSION) con pip"; python3 -m pip install --quiet "uv==$(UV_VERSION)"; }
+	uv sync --frozen
+	@touch $@
+
+book: env ## Construye el sitio en _build/html desde las salidas guardadas (no necesita servicios)
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+
+serve: book ## Sirve el sitio construido en http://127.0.0.1:8001
+	$(PY) -m http.server 8001 --bind 127.0.0.1 --directory _build/html
+
+lab: env ## Abre JupyterLab con el entorno del libro
+	$(VENV)/bin/jupyter lab
+
+test: env ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
+	@status=0; \
+	$(MAKE) --no-print-directory stack-up || status=$$?; \
+	if [ $$status -eq 0 ]; then $(PY) -m pytest tests $$(ls -d clase*/hands-on) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg || status=$$?; fi; \
+	$(MAKE) --no-print-directory stack-down || status=$$?; \
+	exit $$status
+
+lint: env ## ruff (lint y formato) sobre .py y notebooks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: env ## Aplica ruff format y las correcciones automáticas
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+record: env ## Reejecuta notebooks y normaliza (todos, CLASE=claseN o NB=archivo.ipynb)
+	$(PY) -m coursekit.record $(if $(NB),$(NB),$(if $(CLASE),$(CLASE),))
+
+bench: env ## Benchmarks: escribe _build/bench/*.json
+	$(PY) -m coursekit.bench
+
+stack-up: env ## Levanta el stack local (sin Docker)
+	$(PY) stack/localstack.py up
+
+stack-down: env ## Detiene el stack local
+	$(PY) stack/localstack.py down
+
+stack-status: env ## Estado del stack local
+	$(PY) stack/localstack.py status
+
+clean: ## Borra lo generado (_build); no toca .venv ni el caché
+	rm -rf _build

@@ -1,0 +1,69 @@
+"""Higiene del repositorio: lint, dependencias fijadas y exportaciones del lock al día."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_lint_and_format():
+    lint = run(str(BIN / "ruff"), "check", ".")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    fmt = run(str(BIN / "ruff"), "format", "--check", ".")
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_dependencies_are_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    deps = project["project"]["dependencies"] + project["dependency-groups"]["dev"]
+    unpinned = [d for d in deps if "==" not in d]
+    assert not unpinned, f"dependencias sin versión exacta: {unpinned}"
+
+
+def test_requirements_lock_matches_uv_lock():
+    uv = shutil.which("uv")
+    assert uv, "uv no está instalado (make lo instala)"
+    exported = run(
+        uv,
+        "export",
+        "--frozen",
+        "--all-groups",
+        "--no-hashes",
+        "--no-emit-project",
+        "--format",
+        "requirements-txt",
+        "--no-header",
+    )
+    assert exported.returncode == 0, exported.stderr
+    committed = (ROOT / "requirements.lock.txt").read_text()
+    body = "\n".join(line for line in committed.splitlines() if not line.startswith("#"))
+    expected = "\n".join(line for line in exported.stdout.splitlines() if not line.startswith("#"))
+    assert body.strip() == expected.strip(), (
+        "requirements.lock.txt desactualizado: regenerarlo con `uv export --frozen --all-groups "
+        "--no-hashes --no-emit-project --format requirements-txt -o requirements.lock.txt`"
+    )
+
+
+def test_conda_environment_uses_the_same_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-r requirements.lock.txt" in pip_section
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_no_crlf_in_scripts():
+    scripts = [ROOT / "Makefile", ROOT / ".ci" / "run", *ROOT.glob("stack/**/*.sh")]
+    with_crlf = [str(p.relative_to(ROOT)) for p in scripts if b"\r\n" in p.read_bytes()]
+    assert not with_crlf, f"finales de línea CRLF (Windows) en: {with_crlf}"

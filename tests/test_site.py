@@ -1,0 +1,161 @@
+"""El libro: se construye con -W (advertencias = errores) y el sitio se revisa en Chromium real.
+
+- cada página del TOC carga sin recursos locales rotos;
+- todas las imágenes cargan y tienen texto alternativo;
+- ningún enlace interno apunta a un archivo o ancla inexistente;
+- se guarda una captura de una página de capítulo en _build/screenshots/ para inspección.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def toc_documents() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    docs = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                docs.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    walk(toc.get("parts", []))
+    return docs
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """Construye el libro exactamente como `make book` y falla ante cualquier advertencia."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", ".", "--warningiserror", "--keep-going"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    warnings = [
+        line
+        for line in result.stdout.splitlines() + result.stderr.splitlines()
+        if "WARNING" in line or "ERROR" in line
+    ]
+    assert result.returncode == 0 and not warnings, "\n".join(warnings) or result.stdout[-3000:]
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Falta Chromium: `apt-get install chromium` (lo instala .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_book_builds_without_warnings(built_site):
+    assert (built_site / "index.html").exists()
+
+
+def test_every_toc_page_was_built(built_site):
+    missing = [d for d in toc_documents() if not (built_site / f"{d}.html").exists()]
+    assert not missing, f"páginas del TOC sin HTML: {missing}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", toc_documents())
+def test_page_in_browser(doc, site_url, built_site, browser):
+    page = browser.new_page()
+    broken: list[str] = []
+    local = urlparse(site_url).netloc
+
+    def on_response(response):
+        if urlparse(response.url).netloc == local and response.status >= 400:
+            broken.append(f"{response.status} {response.url}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", lambda r: broken.append(f"falló {r.url}") if local in r.url else None)
+    response = page.goto(f"{site_url}/{doc}.html", wait_until="load")
+    assert response is not None and response.status == 200
+    assert page.title(), "la página no tiene <title>"
+    assert not broken, f"recursos locales rotos en {doc}: {broken}"
+
+    images = page.eval_on_selector_all(
+        "main img",
+        "imgs => imgs.map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0,"
+        " alt: i.getAttribute('alt')}))",
+    )
+    assert all(img["ok"] for img in images), f"imágenes que no cargan: {images}"
+    assert all(img["alt"] is not None for img in images), f"imágenes sin alt: {images}"
+
+    hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
+    dead = []
+    for href in hrefs:
+        url, anchor = urldefrag(href)
+        if urlparse(url).netloc != local:
+            continue
+        target = built_site / urlparse(url).path.lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        missing_anchor = (
+            anchor
+            and target.suffix == ".html"
+            and target.exists()
+            and f'id="{anchor}"' not in target.read_text(errors="replace")
+        )
+        if not target.exists() or missing_anchor:
+            dead.append(href)
+    assert not dead, f"enlaces internos rotos en {doc}: {sorted(set(dead))}"
+    page.close()
+
+
+@pytest.mark.browser
+def test_chapter_screenshot(site_url, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{site_url}/clase1/hands-on/01_validacion_entradas.html", wait_until="load")
+    path = SCREENSHOTS / "clase1_validacion_entradas.png"
+    page.screenshot(path=str(path), full_page=False)
+    page.close()
+    assert path.stat().st_size > 10_000
