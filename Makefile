@@ -12,7 +12,7 @@ CLASE ?=
 NB ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help env book serve lab test lint format record bench stack-up stack-down stack-status clean
+.PHONY: help env doctor book serve lab test lint format record bench stack-up stack-down stack-status clean
 
 help: ## Muestra esta ayuda
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || { echo ">> Instalando uv $(UV_VERSION) con pip"; python3 -m pip install --quiet "uv==$(UV_VERSION)"; }
 	uv sync --frozen
 	@touch $@
+
+doctor: env ## Chequea el entorno (Python, versiones, puertos, Docker, Java/Go, CRLF, MLflow, protobuf)
+	$(PY) -m coursekit.doctor
 
 book: env ## Construye el sitio en _build/html desde las salidas guardadas (no necesita servicios)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
