@@ -11,6 +11,11 @@ export MLOPS2_CACHE ?= $(HOME)/.cache/mlops2
 CLASE ?=
 NB ?=
 
+# Primero los notebooks (nbval estricto) y después el resto: así la página de estado del libro,
+# que se construye en tests/test_site.py, muestra los resultados de esta misma corrida.
+NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
+NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 .DEFAULT_GOAL := help
 .PHONY: help env doctor book serve lab test lint format record bench stack-up stack-down stack-status clean
 
@@ -39,7 +44,7 @@ lab: env ## Abre JupyterLab con el entorno del libro
 test: env ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
 	@status=0; \
 	$(MAKE) --no-print-directory stack-up || status=$$?; \
-	if [ $$status -eq 0 ]; then $(PY) -m pytest tests $$(ls -d clase*/hands-on) --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg || status=$$?; fi; \
+	if [ $$status -eq 0 ]; then $(PY) -m pytest $(NOTEBOOK_DIRS) tests $(NBVAL_FLAGS) || status=$$?; fi; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
 	exit $$status
 

@@ -1,33 +1,78 @@
-"""Higiene de los notebooks bajo pytest/nbval: al terminar cada notebook no debe quedar
-ningún proceso hijo suyo ni ningún puerto escuchando que haya abierto él."""
+"""Plugins de pytest para los notebooks (nbval):
+
+1. Higiene: al terminar cada notebook no debe quedar ningún proceso hijo suyo ni ningún puerto
+   escuchando que haya abierto él.
+2. Estado: cada notebook verificado se anota en _build/nbstatus.json (duración, celdas, resultado);
+   la página "Estado de los notebooks" del libro se genera con esos datos reales.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import psutil
 import pytest
 
+ROOT = Path(__file__).resolve().parent
+STATUS_FILE = ROOT / "_build" / "nbstatus.json"
+# Marca heredada por el kernel de cada notebook y por todo lo que este lance (también los
+# procesos que quedan huérfanos): así se distinguen de otros procesos de la máquina.
+SESSION_MARK = "MLOPS2_PYTEST_SESSION"
+os.environ[SESSION_MARK] = f"{os.getpid()}-{time.time()}"
 _started: dict[str, float] = {}
+_results: dict[str, dict] = {}
 
 
 def _leftovers(since: float) -> list[str]:
-    """Procesos huérfanos o descendientes creados después de `since`, y sus puertos."""
-    me = psutil.Process()
-    descendants = {p.pid for p in me.children(recursive=True)}
+    """Procesos de esta sesión de pytest creados después de `since` que siguen vivos."""
+    mine = os.environ[SESSION_MARK]
     found = []
-    for proc in psutil.process_iter(["pid", "ppid", "create_time", "cmdline"]):
+    for proc in psutil.process_iter(["pid", "create_time", "cmdline", "status"]):
         info = proc.info
         if info["create_time"] is None or info["create_time"] < since:
             continue
-        if info["pid"] in descendants or info["ppid"] == 1:
-            try:
-                ports = [c.laddr.port for c in proc.net_connections("tcp") if c.status == "LISTEN"]
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
+        if info["pid"] == os.getpid() or info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        try:
+            if proc.environ().get(SESSION_MARK) != mine:
                 continue
-            cmd = " ".join(info["cmdline"] or [])[:120]
-            found.append(f"pid {info['pid']} ({cmd}) puertos={ports}")
+            ports = [c.laddr.port for c in proc.net_connections("tcp") if c.status == "LISTEN"]
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        cmd = " ".join(info["cmdline"] or [])[:120]
+        found.append(f"pid {info['pid']} ({cmd}) puertos={ports}")
     return found
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    if not path.endswith(".ipynb"):
+        return
+    result = _results.setdefault(path, {"passed": 0, "failed": 0, "skipped": 0, "seconds": 0.0})
+    result["seconds"] += report.duration
+    if report.when == "call" or report.outcome != "passed":
+        result[report.outcome] += 1
+
+
+def _record_status(path: str) -> None:
+    """Anota el resultado del notebook en _build/nbstatus.json (se conserva el de los demás)."""
+    result = _results.get(path)
+    if result is None:
+        return
+    status = json.loads(STATUS_FILE.read_text()) if STATUS_FILE.exists() else {}
+    status[path] = {
+        **result,
+        "seconds": round(result["seconds"], 1),
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "in_ci": os.environ.get("CI") == "true",
+        "ok": result["failed"] == 0 and result["passed"] > 0,
+    }
+    STATUS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATUS_FILE.write_text(json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -50,6 +95,7 @@ def pytest_runtest_teardown(item, nextitem):
         while leftovers and time.time() < deadline:
             time.sleep(0.2)
             leftovers = _leftovers(_started[path])
+        _record_status(item.nodeid.split("::")[0])
         if leftovers:
             pytest.fail(
                 f"{item.path.name} dejó procesos o puertos abiertos:\n" + "\n".join(leftovers)
