@@ -70,7 +70,7 @@ def built_site() -> Path:
     return HTML
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_url(built_site):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
     handler.log_message = lambda *args: None
@@ -82,7 +82,7 @@ def site_url(built_site):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # se cierra al terminar este módulo (y su bucle de asyncio)
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Falta Chromium: `apt-get install chromium` (lo instala .ci/run)")
