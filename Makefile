@@ -11,8 +11,9 @@ export MLOPS2_CACHE ?= $(HOME)/.cache/mlops2
 CLASE ?=
 NB ?=
 
-# Primero los notebooks (nbval estricto) y después el resto: así la página de estado del libro,
-# que se construye en tests/test_site.py, muestra los resultados de esta misma corrida.
+# Orden: 1) las pruebas del stack, en su propio proceso y con el stack recién levantado (incluye
+# la prueba de fallas que reinicia Kafka); 2) los notebooks (nbval estricto); 3) el resto, así la
+# página de estado del libro, que se construye en tests/test_site.py, muestra esta misma corrida.
 NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
 NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -44,7 +45,10 @@ lab: env ## Abre JupyterLab con el entorno del libro
 test: env ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
 	@status=0; \
 	$(MAKE) --no-print-directory stack-up || status=$$?; \
-	if [ $$status -eq 0 ]; then $(PY) -m pytest $(NOTEBOOK_DIRS) tests $(NBVAL_FLAGS) || status=$$?; fi; \
+	if [ $$status -eq 0 ]; then \
+	  $(PY) -m pytest tests/stack || status=$$?; \
+	  $(PY) -m pytest $(NOTEBOOK_DIRS) tests --ignore=tests/stack $(NBVAL_FLAGS) || status=$$?; \
+	fi; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
 	exit $$status
 
