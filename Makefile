@@ -18,7 +18,7 @@ NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
 NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help env doctor book serve lab test lint format record bench stack-up stack-down stack-status clean
+.PHONY: help env node-deps doctor book serve lab test lint format record linkcheck bench stack-up stack-down stack-status clean
 
 help: ## Muestra esta ayuda
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -29,6 +29,15 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || { echo ">> Instalando uv $(UV_VERSION) con pip"; python3 -m pip install --quiet "uv==$(UV_VERSION)"; }
 	uv sync --frozen
 	@touch $@
+
+# Clientes en otros lenguajes (Clase 3: Node.js con @grpc/grpc-js), instalados desde su lock.
+NODE_PROJECTS = $(patsubst %/package-lock.json,%,$(wildcard clase*/hands-on/*/package-lock.json))
+
+node-deps: $(addsuffix /node_modules/.package-lock.json,$(NODE_PROJECTS)) ## Instala las dependencias de Node (npm ci)
+
+%/node_modules/.package-lock.json: %/package-lock.json %/package.json
+	@command -v npm >/dev/null 2>&1 || { echo "Falta npm (Node.js): apt-get install nodejs npm"; exit 1; }
+	npm ci --prefix $* --no-audit --no-fund
 
 doctor: env ## Chequea el entorno (Python, versiones, puertos, Docker, Java/Go, CRLF, MLflow, protobuf)
 	$(PY) -m coursekit.doctor
@@ -42,7 +51,7 @@ serve: book ## Sirve el sitio construido en http://127.0.0.1:8001
 lab: env ## Abre JupyterLab con el entorno del libro
 	$(VENV)/bin/jupyter lab
 
-test: env ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
+test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
 	@status=0; \
 	$(MAKE) --no-print-directory stack-up || status=$$?; \
 	if [ $$status -eq 0 ]; then \
@@ -50,6 +59,7 @@ test: env ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegad
 	  $(PY) -m pytest $(NOTEBOOK_DIRS) tests --ignore=tests/stack $(NBVAL_FLAGS) || status=$$?; \
 	fi; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
+	$(PY) -m coursekit.linkcheck; \
 	exit $$status
 
 lint: env ## ruff (lint y formato) sobre .py y notebooks
@@ -62,6 +72,9 @@ format: env ## Aplica ruff format y las correcciones automáticas
 
 record: env ## Reejecuta notebooks y normaliza (todos, CLASE=claseN o NB=archivo.ipynb)
 	$(PY) -m coursekit.record $(if $(NB),$(NB),$(if $(CLASE),$(CLASE),))
+
+linkcheck: env ## Informe de enlaces externos del sitio construido (no bloquea): _build/linkcheck.json
+	$(PY) -m coursekit.linkcheck
 
 bench: env ## Benchmarks: escribe _build/bench/*.json
 	$(PY) -m coursekit.bench

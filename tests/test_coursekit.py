@@ -116,3 +116,22 @@ def test_started_server_used_as_context_manager_is_not_started_twice():
         first_thread = server.thread
         assert uvicorn_threads() == before + 1
     assert server.thread is None and not first_thread.is_alive()
+
+
+def test_linkcheck_collects_external_links_and_reports_broken_ones(tmp_path):
+    from coursekit import linkcheck
+
+    app = FastAPI()
+    app.get("/ok")(lambda: {"ok": True})
+    (tmp_path / "a.html").write_text(
+        '<a href="https://example.org/x#frag">x</a> <a href="http://127.0.0.1:8001">local</a>'
+        ' <a href="b.html">interno</a>'
+    )
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "c.html").write_text('<a href="https://ignorado.org">no</a>')
+    assert linkcheck.external_links(tmp_path) == {"https://example.org/x": ["a.html"]}
+
+    with UvicornThread(app) as server, httpx.Client(timeout=5) as client:
+        assert linkcheck.check(client, f"{server.url}/ok") is None
+        assert linkcheck.check(client, f"{server.url}/no-existe") == "HTTP 404"
+        assert linkcheck.check(client, f"http://127.0.0.1:{free_port()}/").startswith("Connect")

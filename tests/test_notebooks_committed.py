@@ -13,6 +13,7 @@ NOTEBOOKS = sorted(ROOT.glob("clase*/hands-on/*.ipynb"))
 REQUIRED_SECTIONS = [
     "## Objetivos",
     "Requisitos",
+    "Cómo ejecutar este notebook",
     "## Limpieza",
     "## Ejercicios",
     "## Para profundizar",

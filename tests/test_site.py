@@ -3,7 +3,10 @@
 - cada página del TOC carga sin recursos locales rotos;
 - todas las imágenes cargan y tienen texto alternativo;
 - ningún enlace interno apunta a un archivo o ancla inexistente;
-- se guarda una captura de una página de capítulo en _build/screenshots/ para inspección.
+- los encabezados van en orden (un único h1, sin saltar niveles);
+- el botón de copiar copia el código sin los prompts (`$ `, `>>> `);
+- el sitio se usa en un teléfono: a 390 px de ancho la página no se desborda horizontalmente;
+- se guardan capturas (escritorio y teléfono) en _build/screenshots/ para inspección.
 """
 
 from __future__ import annotations
@@ -129,6 +132,14 @@ def test_page_in_browser(doc, site_url, built_site, browser):
     assert all(img["ok"] for img in images), f"imágenes que no cargan: {images}"
     assert all(img["alt"] is not None for img in images), f"imágenes sin alt: {images}"
 
+    levels = page.eval_on_selector_all(
+        "article h1, article h2, article h3, article h4, article h5, article h6",
+        "hs => hs.map(h => Number(h.tagName[1]))",
+    )
+    assert levels and levels[0] == 1 and levels.count(1) == 1, f"h1 único y primero: {levels}"
+    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not jumps, f"encabezados que saltan niveles en {doc}: {jumps}"
+
     hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
     dead = []
     for href in hrefs:
@@ -158,4 +169,33 @@ def test_chapter_screenshot(site_url, browser):
     path = SCREENSHOTS / "clase1_validacion_entradas.png"
     page.screenshot(path=str(path), full_page=False)
     page.close()
+    assert path.stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_copy_button_strips_prompts(site_url, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site_url}/book/setup.html", wait_until="load")
+    block = page.locator("div.highlight-console").first
+    assert "$ make doctor" in block.inner_text(), "el bloque de ejemplo con prompts no está"
+    block.hover()
+    block.locator("button.copybtn").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.splitlines() == ["make doctor", "make book", "make serve"], copied
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", ["book/intro", "clase1/hands-on/01_validacion_entradas"])
+def test_phone_width(doc, site_url, browser):
+    """A 390 px (un teléfono común) nada obliga a desplazar la página hacia el costado."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page.goto(f"{site_url}/{doc}.html", wait_until="load")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    path = SCREENSHOTS / f"telefono_{doc.replace('/', '_')}.png"
+    page.screenshot(path=str(path), full_page=False)
+    page.close()
+    assert overflow <= 0, f"{doc}: la página se desborda {overflow} px a 390 px de ancho"
     assert path.stat().st_size > 10_000
