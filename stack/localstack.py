@@ -699,6 +699,8 @@ def cmd_up(names: list[str]) -> int:
             if proc is not None:
                 wait_ready(name, proc, started)
         done.update(wave)
+    if "airflow" in selected:  # carpetas de DAG nuevas aunque Airflow ya estuviera corriendo
+        link_dag_folders()
     say(f"Stack listo en {time.monotonic() - began:.1f} s. Verificar con `make stack-status`.")
     return 0
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import shutil
 import subprocess
 import sys
@@ -137,7 +138,7 @@ def test_page_in_browser(doc, site_url, built_site, browser):
         "hs => hs.map(h => Number(h.tagName[1]))",
     )
     assert levels and levels[0] == 1 and levels.count(1) == 1, f"h1 único y primero: {levels}"
-    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
     assert not jumps, f"encabezados que saltan niveles en {doc}: {jumps}"
 
     hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
