@@ -1,0 +1,87 @@
+"""Cliente mínimo de la API REST de Airflow 3 (``/api/v2``): disparar el DAG y esperar su fin.
+
+Airflow 3 autentica la API con un JWT que entrega ``/auth/token``. En el stack del curso
+(``SIMPLE_AUTH_MANAGER_ALL_ADMINS=True``, solo desarrollo) ``GET /auth/token`` lo entrega sin
+credenciales; en un Airflow real se hace ``POST /auth/token`` con usuario y contraseña.
+
+    python -m proyecto_ref.airflow_client --batch mejorado     # dispara y espera
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import httpx
+
+FINISHED = {"success", "failed"}
+
+
+class AirflowClient:
+    def __init__(self, base_url: str = "http://localhost:8080", timeout: float = 30.0):
+        self.http = httpx.Client(base_url=base_url, timeout=timeout)
+        token = self.http.get("/auth/token").raise_for_status().json()["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 120.0) -> dict:
+        """Espera a que el dag-processor haya registrado el DAG (un DAG nuevo tarda en aparecer)."""
+        deadline = time.monotonic() + timeout
+        while (response := self.http.get(f"/api/v2/dags/{dag_id}")).status_code == 404:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Airflow no registró el DAG {dag_id} en {timeout:.0f} s")
+            time.sleep(2)
+        return response.raise_for_status().json()
+
+    def unpause(self, dag_id: str) -> None:
+        self.http.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False}).raise_for_status()
+
+    def trigger(self, dag_id: str, conf: dict) -> str:
+        """Crea una corrida manual con `conf` como parámetros; devuelve su dag_run_id."""
+        response = self.http.post(
+            f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf}
+        )
+        return response.raise_for_status().json()["dag_run_id"]
+
+    def wait(self, dag_id: str, run_id: str, timeout: float = 300.0, poll_s: float = 1.0) -> str:
+        """Espera a que la corrida termine; devuelve su estado final (success o failed)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.http.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}").json()["state"]
+            if state in FINISHED:
+                return state
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"la corrida {run_id} sigue en '{state}' tras {timeout:.0f} s")
+            time.sleep(poll_s)
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+        url = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances"
+        instances = self.http.get(url).raise_for_status().json()["task_instances"]
+        ordered = sorted(instances, key=lambda t: t["start_date"] or "9999")
+        return {t["task_id"]: t["state"] for t in ordered}
+
+    def xcom(self, dag_id: str, run_id: str, task_id: str):
+        """Valor que devolvió una tarea (su XCom `return_value`)."""
+        run = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}"
+        url = f"{run}/taskInstances/{task_id}/xcomEntries/return_value"
+        return self.http.get(url, params={"deserialize": True}).raise_for_status().json()["value"]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Dispara el DAG clase8_proyecto y espera su fin")
+    parser.add_argument("--url", default="http://localhost:8080")
+    parser.add_argument("--batch", default="inicial")
+    parser.add_argument("--model-name", default="")
+    args = parser.parse_args(argv)
+    client = AirflowClient(args.url)
+    client.unpause("clase8_proyecto")
+    run_id = client.trigger("clase8_proyecto", {"batch": args.batch, "model_name": args.model_name})
+    state = client.wait("clase8_proyecto", run_id)
+    print(run_id, state, client.task_states("clase8_proyecto", run_id))
+    return 0 if state == "success" else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
