@@ -1,0 +1,217 @@
+"""Pruebas unitarias de la Clase 4: productor, validación, almacén idempotente, PSI."""
+
+from __future__ import annotations
+
+import json
+
+import fraud_consumer
+import fraud_drift
+import fraud_model
+import numpy as np
+import pytest
+import transactions_producer
+
+VALID = {
+    "event_id": "tx-1",
+    "card_id": "card-0001",
+    "amount": 12.5,
+    "hour": 3,
+    "distance_km": 1.0,
+    "merchant_risk": 0.2,
+    "label": 0,
+}
+
+
+def encode(**changes) -> bytes:
+    event = {**VALID, **changes}
+    return json.dumps({k: v for k, v in event.items() if v is not ...}).encode()
+
+
+# --------------------------------------------------------------------------- productor
+
+
+def test_events_are_deterministic_and_malformed_fraction_is_respected():
+    a = transactions_producer.make_events(2000, seed=4, malformed_fraction=0.1)
+    b = transactions_producer.make_events(2000, seed=4, malformed_fraction=0.1)
+    assert [e.value for e in a] == [e.value for e in b]
+    broken = sum(not e.valid for e in a)
+    assert 150 < broken < 250
+    assert {e.kind for e in a if not e.valid} == set(transactions_producer.MALFORMED_KINDS)
+    assert len({e.event_id for e in a}) == 2000
+
+
+def test_every_malformed_event_is_rejected_and_every_valid_one_accepted():
+    for event in transactions_producer.make_events(1000, seed=1, malformed_fraction=0.2):
+        payload = transactions_producer.stamp(event.value)
+        if event.valid:
+            assert fraud_consumer.validate(payload)["event_id"] == event.event_id
+        else:
+            with pytest.raises(fraud_consumer.InvalidEvent):
+                fraud_consumer.validate(payload)
+
+
+def test_drift_multiplies_amounts_after_drift_at():
+    events = transactions_producer.make_events(2000, seed=0, malformed_fraction=0, drift_at=1000)
+    amounts = np.array([json.loads(e.value)["amount"] for e in events])
+    ratio = np.median(amounts[1000:]) / np.median(amounts[:1000])
+    assert 2.4 < ratio < 3.6
+
+
+def test_stamp_adds_production_time_only_to_json_objects():
+    stamped = json.loads(transactions_producer.stamp(encode()))
+    assert stamped["produced_at_ms"] > 0 and stamped["event_id"] == "tx-1"
+    assert transactions_producer.stamp(b'{"roto":') == b'{"roto":'
+
+
+# --------------------------------------------------------------------------- validación
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b"{no es json", "JSON inválido"),
+        (b"[1, 2]", "objeto JSON"),
+        (encode(event_id=...), "'event_id'"),
+        (encode(amount=...), "'amount': falta"),
+        (encode(amount="mil"), "'amount': debe ser un número"),
+        (encode(amount=True), "'amount': debe ser un número"),
+        (encode(amount=-3), "'amount'"),
+        (encode(amount=0), "'amount': debe ser positivo"),
+        (encode(hour=27), "'hour': 27 fuera de rango"),
+        (encode(hour=2.5), "'hour': debe ser un entero"),
+        (encode(merchant_risk=1.5), "'merchant_risk'"),
+        (
+            b'{"event_id":"x","card_id":"c","amount":NaN,"hour":1,"distance_km":1,'
+            b'"merchant_risk":0.1}',
+            "'amount': nan",
+        ),
+    ],
+)
+def test_validation_reports_field_and_reason(payload, reason):
+    with pytest.raises(fraud_consumer.InvalidEvent, match=reason):
+        fraud_consumer.validate(payload)
+
+
+def test_valid_event_passes_validation():
+    assert fraud_consumer.validate(encode()) == VALID
+
+
+# --------------------------------------------------------------------------- almacén
+
+
+def test_store_is_idempotent_by_event_id(tmp_path, bundle):
+    store = fraud_consumer.ResultStore(tmp_path / "r.db")
+    processor = fraud_consumer.FraudProcessor(bundle, store)
+    results = processor.infer(
+        [fraud_consumer.validate(encode(event_id=f"tx-{i}")) for i in range(5)]
+    )
+    dead = [("t:0:7", "JSON inválido", b"{")]
+    assert store.store(results, dead) == (5, 0)
+    assert store.store(results, dead) == (0, 5)  # reentrega: nada nuevo
+    assert store.store(
+        results[:2] + processor.infer([fraud_consumer.validate(encode(event_id="tx-9"))]), []
+    ) == (1, 2)
+    assert store.counts() == {"results": 6, "dead_letters": 1}
+    store.close()
+
+
+class FakeTransport:
+    """Transporte en memoria para probar el orden publicar → guardar → confirmar."""
+
+    def __init__(self, store):
+        self.store, self.log = store, []
+
+    def ready(self):
+        return True
+
+    def publish(self, results, dead):
+        self.log.append(("publish", len(results), len(dead)))
+
+    def ack(self, messages):
+        self.log.append(("ack", self.store.counts()["results"], len(messages)))
+
+
+def test_processor_acks_only_after_storing(tmp_path, bundle):
+    store = fraud_consumer.ResultStore(tmp_path / "r.db")
+    transport = FakeTransport(store)
+    processor = fraud_consumer.FraudProcessor(bundle, store)
+    messages = [
+        fraud_consumer.Message("t:0:0", encode(event_id="a"), None),
+        fraud_consumer.Message("t:0:1", b"{roto", None),
+        fraud_consumer.Message("t:0:2", encode(event_id="b", hour=99), None),
+        fraud_consumer.Message("t:0:3", encode(event_id="c"), None),
+    ]
+    results, dead = processor.handle(transport, messages)
+    assert [r["event_id"] for r in results] == ["a", "c"]
+    assert [d[0] for d in dead] == ["t:0:1", "t:0:2"]
+    # Al confirmar, los 2 resultados ya estaban guardados.
+    assert transport.log == [("publish", 2, 2), ("ack", 2, 4)]
+    processor.handle(transport, messages)  # reentrega del mismo lote
+    assert processor.stats["replayed"] == 2 and store.counts() == {"results": 2, "dead_letters": 2}
+    store.close()
+
+
+def test_batch_inference_matches_the_model(bundle):
+    data = fraud_model.simulate(50, seed=9)
+    events = [
+        {**VALID, "event_id": str(i), **{f: data[f][i].item() for f in fraud_model.FIELDS}}
+        for i in range(50)
+    ]
+    processor = fraud_consumer.FraudProcessor(bundle, store=None)
+    scores = [r["score"] for r in processor.infer(events)]
+    x = fraud_model.features(*(data[f] for f in fraud_model.FIELDS))
+    np.testing.assert_allclose(scores, bundle["model"].predict_proba(x)[:, 1], atol=1e-6)
+
+
+# --------------------------------------------------------------------------- PSI
+
+
+def test_psi_is_small_for_the_same_distribution_and_large_after_a_shift():
+    rng = np.random.default_rng(0)
+    reference = rng.normal(0, 1, 5000)
+    assert fraud_drift.psi(reference, rng.normal(0, 1, 1000)) < 0.05
+    assert fraud_drift.psi(reference, rng.normal(1, 1, 1000)) > 0.25
+    assert fraud_drift.psi(reference, reference) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_psi_handles_empty_bins_and_rejects_empty_inputs():
+    assert np.isfinite(fraud_drift.psi(np.arange(100), np.full(50, 1000.0)))
+    with pytest.raises(ValueError):
+        fraud_drift.psi([], [1.0])
+
+
+def test_monitor_alerts_once_and_rebases():
+    reference = np.log(fraud_model.simulate(4000, seed=0)["amount"])
+    monitor = fraud_drift.DriftMonitor(reference, "log_amount", window=300, threshold=0.25)
+    monitor.update(np.log(fraud_model.simulate(200, seed=1)["amount"]))
+    assert monitor.check(200) is None and monitor.history == []  # ventana incompleta
+    monitor.update(np.log(fraud_model.simulate(100, seed=2)["amount"]))
+    assert monitor.check(300) is None
+    monitor.update(np.log(fraud_model.simulate(300, seed=3, amount_scale=3.0)["amount"]))
+    alert = monitor.check(600)
+    assert alert is not None and alert["psi"] > 0.25 and alert["position"] == 600
+    assert monitor.check(600) is None  # una sola alerta por episodio
+    monitor.rebase()
+    assert monitor.check(600) is None and monitor.history[-1][1] < 0.01
+
+
+# --------------------------------------------------------------------------- modelo exportado
+
+
+def test_exported_model_predicts_like_the_sklearn_pipeline(bundle, model_path):
+    served = fraud_model.load(model_path)
+    data = fraud_model.simulate(500, seed=21)
+    x = fraud_model.features(*(data[f] for f in fraud_model.FIELDS))
+    np.testing.assert_allclose(
+        served["model"].predict_proba(x), bundle["model"].predict_proba(x), atol=1e-9
+    )
+    assert served["version"] == "v1" and served["holdout_accuracy"] > 0.8
+
+
+def test_loading_a_model_with_other_features_fails_clearly(model_path, tmp_path):
+    document = json.loads(model_path.read_text())
+    document["features"] = ["amount"]
+    other = tmp_path / "otro.json"
+    other.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match="el modelo espera"):
+        fraud_model.load(other)
