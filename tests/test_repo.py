@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -67,3 +68,16 @@ def test_no_crlf_in_scripts():
     scripts = [ROOT / "Makefile", ROOT / ".ci" / "run", *ROOT.glob("stack/**/*.sh")]
     with_crlf = [str(p.relative_to(ROOT)) for p in scripts if b"\r\n" in p.read_bytes()]
     assert not with_crlf, f"finales de línea CRLF (Windows) en: {with_crlf}"
+
+
+def test_every_chapter_links_the_glossary():
+    """La teoría de cada clase enlaza al glosario los términos que introduce (rol {term})."""
+    glossary = (ROOT / "book" / "glosario.md").read_text()
+    chapters = sorted(p for p in ROOT.glob("clase*") if (p / "teoria").is_dir())
+    assert len(chapters) == 8, [p.name for p in chapters]
+    for chapter in chapters:
+        text = "".join(p.read_text() for p in (chapter / "teoria").glob("*.md"))
+        terms = re.findall(r"\{term\}`(?:[^`<]*<)?([^`>]+)>?`", text)
+        assert len(terms) >= 3, f"{chapter.name}: menos de 3 enlaces al glosario ({terms})"
+        missing = [t for t in terms if f"\n{t}\n" not in glossary]
+        assert not missing, f"{chapter.name}: términos que no están en el glosario: {missing}"
