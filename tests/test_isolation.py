@@ -1,4 +1,4 @@
-"""Las pruebas de cada clase comparten el proceso de pytest: una no cambia a dónde apuntan las otras."""
+"""Las pruebas comparten el proceso de pytest: una no cambia a dónde apuntan las siguientes."""
 
 from __future__ import annotations
 
