@@ -53,6 +53,9 @@ MINIO_MODULE = "github.com/minio/minio"
 MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c"  # último commit publicado (repo archivado)
 AIRFLOW_VERSION = "3.3.2"
 AIRFLOW_DAG_FOLDERS = ("clase5/hands-on/dags", "clase8/hands-on/dags")
+# Código que importan esos DAG (paquetes de cada clase): va en el PYTHONPATH de Airflow, como
+# en docker-compose.yml; los DAG no tocan sys.path.
+AIRFLOW_CODE_FOLDERS = ("clase5/hands-on", "clase8/proyecto")
 
 # Orden de arranque (las dependencias primero); `down` usa el inverso.
 ORDER = ("postgres", "redis", "kafka", "minio", "mlflow", "airflow")
@@ -555,6 +558,7 @@ def airflow_env() -> dict[str, str]:
         **stack_env(),
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",  # standalone lanza `airflow`
         "AIRFLOW_HOME": str(home),
+        "PYTHONPATH": os.pathsep.join(str(ROOT / folder) for folder in AIRFLOW_CODE_FOLDERS),
         # Carpeta de DAGs: la del stack, salvo que se indique otra (las pruebas lo hacen).
         "AIRFLOW__CORE__DAGS_FOLDER": os.environ.get("AIRFLOW__CORE__DAGS_FOLDER", str(dags)),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",

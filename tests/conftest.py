@@ -6,20 +6,24 @@ import os
 
 import pytest
 
-# MLflow 3 escribe MLFLOW_TRACKING_URI en os.environ al llamar a mlflow.set_tracking_uri(): si
-# una prueba (o un fixture de sesión) apunta MLflow a un almacén local (sqlite), las siguientes,
-# que leen el endpoint del stack con coursekit.stack.env("MLFLOW_TRACKING_URI"), terminarían
-# hablando con ese almacén. Se guarda el valor del comienzo de la sesión (antes de cualquier
-# fixture) y se restaura después de cada prueba.
+# El entorno al comenzar la sesión, antes de cualquier fixture.
+AT_SESSION_START = dict(os.environ)
+# MLflow 3 escribe MLFLOW_TRACKING_URI en os.environ al llamar a mlflow.set_tracking_uri(). Si un
+# fixture de módulo o de sesión (que corre antes que el de cada prueba) apunta MLflow a un sqlite,
+# las pruebas siguientes terminarían hablando con ese almacén: estas vuelven siempre al valor del
+# comienzo de la sesión.
 MLFLOW_URI_VARS = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
-AT_SESSION_START = {var: os.environ.get(var) for var in MLFLOW_URI_VARS}
 
 
 @pytest.fixture(autouse=True)
-def restore_mlflow_uris():
+def restore_environment():
+    """Cada prueba deja os.environ como lo encontró (como en la suite de httpx)."""
+    before = dict(os.environ)
     yield
-    for var, value in AT_SESSION_START.items():
-        if value is None:
-            os.environ.pop(var, None)
+    os.environ.clear()
+    os.environ.update(before)
+    for var in MLFLOW_URI_VARS:
+        if var in AT_SESSION_START:
+            os.environ[var] = AT_SESSION_START[var]
         else:
-            os.environ[var] = value
+            os.environ.pop(var, None)

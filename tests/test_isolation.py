@@ -28,3 +28,11 @@ def test_set_tracking_uri_changes_the_environment(local_mlflow_store):
 
 def test_next_test_sees_the_stack_endpoint_again():
     assert stack.env("MLFLOW_TRACKING_URI") == ORIGINAL
+
+
+def test_writes_to_the_environment_are_undone():
+    os.environ["MLOPS2_PRUEBA_AISLAMIENTO"] = "1"  # sin monkeypatch, a propósito
+
+
+def test_previous_write_is_gone():
+    assert "MLOPS2_PRUEBA_AISLAMIENTO" not in os.environ
