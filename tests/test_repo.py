@@ -81,3 +81,14 @@ def test_every_chapter_links_the_glossary():
         assert len(terms) >= 3, f"{chapter.name}: menos de 3 enlaces al glosario ({terms})"
         missing = [t for t in terms if f"\n{t}\n" not in glossary]
         assert not missing, f"{chapter.name}: términos que no están en el glosario: {missing}"
+
+
+def test_vendored_mathjax_is_the_pinned_release():
+    """El sitio sirve su propio MathJax (sin CDN): el archivo es el de la versión fijada."""
+    from coursekit.dev import vendor_mathjax as vm
+
+    vendored = vm.TARGET / "tex-svg-full.js"
+    assert vm.sha256(vendored) == vm.SHA256, (
+        "volver a copiarlo: python -m coursekit.dev.vendor_mathjax"
+    )
+    assert "Apache License" in (vm.TARGET / "LICENSE").read_text()

@@ -1,6 +1,8 @@
 """El libro: se construye con -W (advertencias = errores) y el sitio se revisa en Chromium real.
 
-- cada página del TOC carga sin recursos locales rotos;
+- cada página del TOC carga sin recursos locales rotos y no pide nada fuera del sitio (funciona
+  sin internet: MathJax, fuentes y scripts se sirven desde el propio sitio);
+- las fórmulas se dibujan (MathJax local): no queda TeX crudo como `\\(` en el texto;
 - todas las imágenes cargan y tienen texto alternativo;
 - ningún enlace interno apunta a un archivo o ancla inexistente;
 - los encabezados van en orden (un único h1, sin saltar niveles);
@@ -118,12 +120,21 @@ def test_page_in_browser(doc, site_url, built_site, browser):
         if urlparse(response.url).netloc == local and response.status >= 400:
             broken.append(f"{response.status} {response.url}")
 
+    outside: list[str] = []
+
+    def on_request(request):
+        if urlparse(request.url).scheme in ("http", "https", "ws", "wss"):
+            if urlparse(request.url).netloc != local:
+                outside.append(request.url)
+
     page.on("response", on_response)
+    page.on("request", on_request)
     page.on("requestfailed", lambda r: broken.append(f"falló {r.url}") if local in r.url else None)
-    response = page.goto(f"{site_url}/{doc}.html", wait_until="load")
+    response = page.goto(f"{site_url}/{doc}.html", wait_until="networkidle")
     assert response is not None and response.status == 200
     assert page.title(), "la página no tiene <title>"
     assert not broken, f"recursos locales rotos en {doc}: {broken}"
+    assert not outside, f"{doc} pide recursos fuera del sitio (no anda sin internet): {outside}"
 
     images = page.eval_on_selector_all(
         "main img",
@@ -160,6 +171,30 @@ def test_page_in_browser(doc, site_url, built_site, browser):
             dead.append(href)
     assert not dead, f"enlaces internos rotos en {doc}: {sorted(set(dead))}"
     page.close()
+
+
+# Páginas con fórmulas en línea y en bloque (teoría y notebooks).
+MATH_PAGES = [
+    "clase6/teoria/02_privacidad",
+    "clase6/hands-on/03_privacidad",
+    "clase7/teoria/01_amenazas",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("doc", MATH_PAGES)
+def test_formulas_are_rendered_offline(doc, site_url, browser):
+    """MathJax se sirve desde el sitio y dibuja cada fórmula: no queda TeX crudo a la vista."""
+    page = browser.new_page()
+    page.goto(f"{site_url}/{doc}.html", wait_until="load")
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("MathJax.startup.promise")
+    rendered = page.locator("mjx-container").count()
+    text = page.locator("article").inner_text()
+    page.close()
+    assert rendered > 0, f"{doc}: MathJax no dibujó ninguna fórmula"
+    raw = [m for m in ("\\(", "\\)", "\\[", "\\]", "$$") if m in text]
+    assert not raw, f"{doc}: quedó TeX sin dibujar ({raw})"
 
 
 @pytest.mark.browser
