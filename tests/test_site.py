@@ -2,6 +2,7 @@
 
 - cada página del TOC carga sin recursos locales rotos y no pide nada fuera del sitio (funciona
   sin internet: MathJax, fuentes y scripts se sirven desde el propio sitio);
+- accesibilidad (axe-core, reglas WCAG 2 A y AA): ninguna violación grave o crítica por página;
 - las fórmulas se dibujan (MathJax local): no queda TeX crudo como `\\(` en el texto;
 - todas las imágenes cargan y tienen texto alternativo;
 - ningún enlace interno apunta a un archivo o ancla inexistente;
@@ -109,6 +110,24 @@ def test_every_toc_page_was_built(built_site):
     assert not missing, f"páginas del TOC sin HTML: {missing}"
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def accessibility_violations(page) -> list[str]:
+    """Violaciones graves o críticas que axe-core encuentra en la página (regla: nodos, ejemplo)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    report = Axe().run(page, options=AXE_OPTIONS).response
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodo(s), ej. {v['nodes'][0]['html'][:100]}"
+        for v in report["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", toc_documents())
 def test_page_in_browser(doc, site_url, built_site, browser):
@@ -123,9 +142,9 @@ def test_page_in_browser(doc, site_url, built_site, browser):
     outside: list[str] = []
 
     def on_request(request):
-        if urlparse(request.url).scheme in ("http", "https", "ws", "wss"):
-            if urlparse(request.url).netloc != local:
-                outside.append(request.url)
+        parts = urlparse(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != local:
+            outside.append(request.url)
 
     page.on("response", on_response)
     page.on("request", on_request)
@@ -135,6 +154,11 @@ def test_page_in_browser(doc, site_url, built_site, browser):
     assert page.title(), "la página no tiene <title>"
     assert not broken, f"recursos locales rotos en {doc}: {broken}"
     assert not outside, f"{doc} pide recursos fuera del sitio (no anda sin internet): {outside}"
+
+    serious = accessibility_violations(page)
+    assert not serious, f"{doc}: violaciones de accesibilidad graves o críticas:\n" + "\n".join(
+        serious
+    )
 
     images = page.eval_on_selector_all(
         "main img",

@@ -1,0 +1,44 @@
+"""Accesibilidad del menú lateral: nombre accesible para cada `<summary>` desplegable.
+
+El tema dibuja, junto a cada capítulo con subpáginas, un `<summary>` que solo contiene un ícono:
+un lector de pantalla anuncia «botón» sin decir qué despliega (regla `summary-name` de axe,
+WCAG 4.1.2). Al terminar la construcción se le agrega `aria-label` con el título del capítulo.
+`tests/test_site.py` lo verifica con axe-core en cada página.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+# <a ...>Título</a><details ...><summary>  →  el título nombra al summary que lo sigue
+TOGGLE = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*"[^>]*>(?P<title>.*?)</a>\s*<details[^>]*>)'
+    r"\s*<summary>"
+)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def label_toggles(page: str) -> str:
+    def add_label(match: re.Match) -> str:
+        title = html.unescape(TAGS.sub("", match["title"])).strip()
+        label = html.escape(f"Mostrar u ocultar las páginas de «{title}»", quote=True)
+        return f'{match.group(1)}<summary aria-label="{label}">'
+
+    return TOGGLE.sub(add_label, page)
+
+
+def on_build_finished(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        labelled = label_toggles(text)
+        if labelled != text:
+            path.write_text(labelled, encoding="utf-8")
+
+
+def setup(app):
+    app.connect("build-finished", on_build_finished)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
