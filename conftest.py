@@ -1,9 +1,12 @@
-"""Plugins de pytest para los notebooks (nbval):
+"""Plugins de pytest para los notebooks (nbval) y para correr la suite en paralelo:
 
 1. Higiene: al terminar cada notebook no debe quedar ningún proceso hijo suyo ni ningún puerto
    escuchando que haya abierto él.
-2. Estado: cada notebook verificado se anota en _build/nbstatus.json (duración, celdas, resultado);
-   la página "Estado de los notebooks" del libro se genera con esos datos reales.
+2. Estado: cada notebook verificado se anota en _build/nbstatus/ (duración, celdas, resultado)
+   DESPUÉS del chequeo de higiene: la página "Estado de los notebooks" se genera con esos datos.
+3. Paralelo (`pytest -n N`, pytest-xdist): las celdas de un notebook y las pruebas de una carpeta
+   van juntas a un mismo proceso; todo lo que usa el stack de servicios va a un único grupo, en
+   orden (primero las pruebas del stack, con el stack recién levantado).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-STATUS_FILE = ROOT / "_build" / "nbstatus.json"
+STATUS_DIR = ROOT / "_build" / "nbstatus"
+# Clases cuyos notebooks y pruebas usan el stack compartido (puertos fijos: van en serie).
+STACK_CHAPTERS = ("clase4", "clase5", "clase8")
 # Marca heredada por el kernel de cada notebook y por todo lo que este lance (también los
 # procesos que quedan huérfanos): así se distinguen de otros procesos de la máquina.
 SESSION_MARK = "MLOPS2_PYTEST_SESSION"
+# Con pytest-xdist cada proceso trabajador importa este archivo y tiene su propia marca.
 os.environ[SESSION_MARK] = f"{os.getpid()}-{time.time()}"
 _started: dict[str, float] = {}
 _results: dict[str, dict] = {}
@@ -58,21 +64,22 @@ def pytest_runtest_logreport(report):
         result[report.outcome] += 1
 
 
-def _record_status(path: str) -> None:
-    """Anota el resultado del notebook en _build/nbstatus.json (se conserva el de los demás)."""
+def _record_status(path: str, leftovers: list[str]) -> None:
+    """Anota el resultado del notebook (un archivo por notebook: sin carreras en paralelo)."""
     result = _results.get(path)
     if result is None:
         return
-    status = json.loads(STATUS_FILE.read_text()) if STATUS_FILE.exists() else {}
-    status[path] = {
+    status = {
         **result,
         "seconds": round(result["seconds"], 1),
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "in_ci": os.environ.get("CI") == "true",
-        "ok": result["failed"] == 0 and result["passed"] > 0,
+        "leftovers": leftovers,
+        "ok": result["failed"] == 0 and result["passed"] > 0 and not leftovers,
     }
-    STATUS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    STATUS_FILE.write_text(json.dumps(status, indent=2, ensure_ascii=False, sort_keys=True))
+    STATUS_DIR.mkdir(parents=True, exist_ok=True)
+    target = STATUS_DIR / (path.replace("/", "__") + ".json")
+    target.write_text(json.dumps({path: status}, indent=2, ensure_ascii=False, sort_keys=True))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -95,8 +102,29 @@ def pytest_runtest_teardown(item, nextitem):
         while leftovers and time.time() < deadline:
             time.sleep(0.2)
             leftovers = _leftovers(_started[path])
-        _record_status(item.nodeid.split("::")[0])
+        _record_status(item.nodeid.split("::")[0], leftovers)
         if leftovers:
             pytest.fail(
                 f"{item.path.name} dejó procesos o puertos abiertos:\n" + "\n".join(leftovers)
             )
+
+
+def xdist_group(item) -> str:
+    """Grupo de ejecución en paralelo: "stack", el notebook, o la carpeta de pruebas."""
+    rel = item.path.relative_to(ROOT)
+    parts = rel.parts
+    chapter = parts[1] if parts[0] == "tests" and len(parts) > 2 else parts[0]
+    if chapter in STACK_CHAPTERS or chapter == "stack":
+        return "stack"
+    if rel.suffix == ".ipynb":
+        return rel.as_posix()
+    return "/".join(parts[:-1]) if len(parts) > 2 else rel.as_posix()
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    # Dentro del grupo "stack", las pruebas del stack primero (con el stack recién levantado).
+    items.sort(key=lambda it: 0 if it.path.relative_to(ROOT).parts[:2] == ("tests", "stack") else 1)

@@ -1,7 +1,8 @@
 """Directiva `nbstatus`: tabla con el estado de cada notebook del libro.
 
 Para cada notebook muestra los servicios que necesita (de su recuadro "Requisitos") y, si existe
-`_build/nbstatus.json` (lo escribe `make test` al verificar cada notebook con nbval), la fecha de
+`_build/nbstatus/` (un JSON por notebook que escribe `make test` al verificar cada notebook con
+nbval, después del chequeo de procesos y puertos), la fecha de
 la última verificación, si fue en CI, cuánto tardó y el resultado. Nada está escrito a mano.
 """
 
@@ -34,9 +35,13 @@ class NotebookStatus(SphinxDirective):
 
     def run(self):
         root = Path(self.env.srcdir)
-        status_file = root / "_build" / "nbstatus.json"
-        status = json.loads(status_file.read_text()) if status_file.exists() else {}
-        self.env.note_dependency(str(status_file))
+        status = {}
+        status_dir = root / "_build" / "nbstatus"
+        if status_dir.exists():  # la carpeta cambia de fecha cuando se agrega un notebook
+            self.env.note_dependency(str(status_dir))
+        for status_file in sorted(status_dir.glob("*.json")):
+            status.update(json.loads(status_file.read_text()))
+            self.env.note_dependency(str(status_file))
         headers = ["Notebook", "Servicios", "Última verificación", "Duración", "Celdas", "nbval"]
         rows = []
         for path in sorted(root.glob("clase*/hands-on/*.ipynb")):
