@@ -40,7 +40,7 @@ node-deps: $(addsuffix /node_modules/.package-lock.json,$(NODE_PROJECTS)) ## Ins
 	npm ci --prefix $* --no-audit --no-fund
 
 doctor: env ## Chequea el entorno (Python, versiones, puertos, Docker, Java/Go, CRLF, MLflow, protobuf)
-	$(PY) -m coursekit.doctor
+	$(PY) -m coursekit.dev.doctor
 
 book: env ## Construye el sitio en _build/html desde las salidas guardadas (no necesita servicios)
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
@@ -59,7 +59,7 @@ test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libr
 	  $(PY) -m pytest $(NOTEBOOK_DIRS) tests --ignore=tests/stack $(NBVAL_FLAGS) || status=$$?; \
 	fi; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
-	$(PY) -m coursekit.linkcheck; \
+	$(PY) -m coursekit.dev.linkcheck; \
 	exit $$status
 
 lint: env ## ruff (lint y formato) sobre .py y notebooks
@@ -71,22 +71,22 @@ format: env ## Aplica ruff format y las correcciones automáticas
 	$(VENV)/bin/ruff format .
 
 record: env ## Reejecuta notebooks y normaliza (todos, CLASE=claseN o NB=archivo.ipynb)
-	$(PY) -m coursekit.record $(if $(NB),$(NB),$(if $(CLASE),$(CLASE),))
+	$(PY) -m coursekit.dev.record $(if $(NB),$(NB),$(if $(CLASE),$(CLASE),))
 
 linkcheck: env ## Informe de enlaces externos del sitio construido (no bloquea): _build/linkcheck.json
-	$(PY) -m coursekit.linkcheck
+	$(PY) -m coursekit.dev.linkcheck
 
 bench: env ## Benchmarks: escribe _build/bench/*.json
-	$(PY) -m coursekit.bench
+	$(PY) -m coursekit.dev.bench
 
 stack-up: env ## Levanta el stack local (sin Docker)
-	$(PY) stack/localstack.py up
+	$(PY) -m stack.localstack up
 
 stack-down: env ## Detiene el stack local
-	$(PY) stack/localstack.py down
+	$(PY) -m stack.localstack down
 
 stack-status: env ## Estado del stack local
-	$(PY) stack/localstack.py status
+	$(PY) -m stack.localstack status
 
 clean: ## Borra lo generado (_build); no toca .venv ni el caché
 	rm -rf _build

@@ -24,12 +24,14 @@ from urllib.parse import urlsplit
 class Service:
     """Un servicio del stack."""
 
-    name: str  # nombre del servicio en docker-compose.yml y en `localstack.py up NOMBRE`
+    name: str  # nombre en docker-compose.yml y en `python -m stack.localstack up NOMBRE`
     title: str  # descripción corta para tablas y mensajes
     ports: dict[str, int]  # puertos publicados en el host, por función
     env: dict[str, str]  # variables de entorno que lo describen y sus valores por defecto
     profiles: tuple[str, ...]  # perfiles de docker compose que lo incluyen (el primero manda)
-    depends_on: tuple[str, ...] = ()  # servicios que necesita levantados antes
+    # Servicios que necesita levantados antes: docker compose los espera y el modo local
+    # (stack/localstack/order.py) deriva de acá su orden de arranque.
+    depends_on: tuple[str, ...] = ()
 
 
 SERVICES: dict[str, Service] = {
@@ -190,7 +192,7 @@ def require(*services: str, timeout: float = 30.0) -> None:
             host, port = address(name)
             lines.append(
                 f"  - {name} ({SERVICES[name].title}) no responde en {host}:{port}. "
-                f"Levantalo con `{LOCAL_UP}` (modo local) o `{compose_hint(name)}` (Docker)."
+                f"Levantarlo con `{LOCAL_UP}` (modo local) o `{compose_hint(name)}` (Docker)."
             )
         raise RuntimeError(
             f"El stack del curso no está listo (esperé {timeout:.0f} s):\n"

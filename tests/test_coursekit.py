@@ -119,7 +119,7 @@ def test_started_server_used_as_context_manager_is_not_started_twice():
 
 
 def test_linkcheck_collects_external_links_and_reports_broken_ones(tmp_path):
-    from coursekit import linkcheck
+    from coursekit.dev import linkcheck
 
     app = FastAPI()
     app.get("/ok")(lambda: {"ok": True})

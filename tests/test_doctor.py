@@ -6,10 +6,12 @@ import http.server
 import json
 import socket
 import subprocess
+import sys
 import threading
 from types import SimpleNamespace
 
-from coursekit import doctor, free_port
+from coursekit import free_port
+from coursekit.dev import doctor
 
 
 def levels(findings):
@@ -118,6 +120,15 @@ def test_protobuf_gencode_newer_than_runtime(tmp_path):
     assert finding.level == doctor.FAIL and "Gencode/Runtime" in finding.message
     generated.write_text("# Protobuf Python Version: 6.31.1\n")
     assert doctor.check_protobuf_gencode([generated], runtime="6.33.6")[0].level == doctor.OK
+
+
+def test_doctor_runs_as_a_module():
+    """`make doctor` llama a `python -m coursekit.dev.doctor`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "coursekit.dev.doctor"], capture_output=True, text=True, timeout=120
+    )
+    assert "error(es)" in result.stdout, result.stderr
+    assert result.returncode == (1 if "✘" in result.stdout else 0)
 
 
 def test_doctor_runs_end_to_end(capsys):

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCALSTACK = ROOT / "stack" / "localstack.py"
 
 
 def run_localstack(*args: str, env: dict[str, str] | None = None, timeout: float = 600):
-    """Ejecuta `stack/localstack.py ARGS` con el mismo Python que pytest."""
+    """Ejecuta `python -m stack.localstack ARGS` (desde la raíz) con el mismo Python que pytest."""
     return subprocess.run(
-        [sys.executable, str(LOCALSTACK), *args],
+        [sys.executable, "-m", "stack.localstack", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -39,17 +39,17 @@ def published_ports(service: dict) -> dict[int, str]:
     return ports
 
 
-def test_compose_cumple_la_especificacion():
+def test_compose_follows_the_specification():
     assert schema_errors(COMPOSE) == []
 
 
-def test_el_esquema_detecta_errores():
+def test_schema_detects_errors():
     broken = copy.deepcopy(COMPOSE)
     broken["services"]["redis"]["healthcheck"]["intervalo"] = "5s"
     assert schema_errors(broken), "el esquema debería rechazar una clave desconocida"
 
 
-def test_sin_clave_version_y_con_volumenes_con_nombre():
+def test_no_version_key_and_named_volumes():
     assert "version" not in COMPOSE
     declared = set(COMPOSE["volumes"])
     for name, service in COMPOSE["services"].items():
@@ -59,7 +59,7 @@ def test_sin_clave_version_y_con_volumenes_con_nombre():
                 assert source in declared, f"{name}: volumen sin declarar {source}"
 
 
-def test_servicios_puertos_y_perfiles_coinciden_con_la_tabla():
+def test_services_ports_and_profiles_match_the_table():
     services = COMPOSE["services"]
     assert set(services) - ONE_SHOT == set(stack.SERVICES)
     for name, service in stack.SERVICES.items():
@@ -69,7 +69,7 @@ def test_servicios_puertos_y_perfiles_coinciden_con_la_tabla():
         assert tuple(services[name]["profiles"]) == service.profiles, name
 
 
-def test_dependencias_coinciden_con_la_tabla_y_esperan_healthcheck():
+def test_dependencies_match_the_table_and_wait_for_healthcheck():
     for name, service in stack.SERVICES.items():
         depends = COMPOSE["services"][name].get("depends_on", {})
         assert set(depends) - ONE_SHOT == set(service.depends_on), name
@@ -79,7 +79,7 @@ def test_dependencias_coinciden_con_la_tabla_y_esperan_healthcheck():
 
 
 @pytest.mark.parametrize("name", sorted(stack.SERVICES))
-def test_imagen_fijada_y_healthcheck(name):
+def test_pinned_image_and_healthcheck(name):
     service = COMPOSE["services"][name]
     assert "healthcheck" in service, f"{name} sin healthcheck"
     image = service["image"]
@@ -87,7 +87,7 @@ def test_imagen_fijada_y_healthcheck(name):
     assert ":" in image and tag != "latest" and re.search(r"\d", tag), f"{name}: {image}"
 
 
-def test_dockerfiles_con_imagen_base_fijada():
+def test_dockerfiles_have_pinned_base_image():
     for name, service in COMPOSE["services"].items():
         if "build" in service:
             build = service["build"]
@@ -96,7 +96,7 @@ def test_dockerfiles_con_imagen_base_fijada():
             assert re.search(r":\S*\d", base), f"{name}: imagen base sin versión ({base})"
 
 
-def test_valores_por_defecto_coinciden_con_la_tabla():
+def test_defaults_match_the_table():
     found = re.findall(r"\$\{(\w+):-([^}]*)\}", COMPOSE_TEXT)
     assert found, "docker-compose.yml debería usar ${VAR:-defecto}"
     for var, default in found:
@@ -104,19 +104,19 @@ def test_valores_por_defecto_coinciden_con_la_tabla():
         assert default == stack.DEFAULTS[var], var
 
 
-def test_env_example_tiene_exactamente_las_variables_de_la_tabla():
+def test_env_example_has_exactly_the_table_variables():
     lines = (ROOT / ".env.example").read_text().splitlines()
     pairs = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
     assert pairs == stack.DEFAULTS
 
 
-def test_minio_init_crea_los_buckets_de_la_tabla():
+def test_minio_init_creates_the_table_buckets():
     command = " ".join(COMPOSE["services"]["minio-init"]["entrypoint"])
     for bucket in stack.BUCKETS:
         assert f"course/{bucket}" in command
 
 
-def test_kafka_local_usa_los_puertos_de_la_tabla():
+def test_local_kafka_uses_the_table_ports():
     properties = (ROOT / "stack/kafka/server.properties").read_text()
     broker, controller = stack.SERVICES["kafka"].ports.values()
     assert f"PLAINTEXT://localhost:{broker}" in properties

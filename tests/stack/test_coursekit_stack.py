@@ -16,7 +16,7 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_valores_por_defecto_del_diseno(monkeypatch):
+def test_design_defaults(monkeypatch):
     for var in stack.DEFAULTS:
         monkeypatch.delenv(var, raising=False)
     assert stack.env("KAFKA_BOOTSTRAP_SERVERS") == "localhost:9092"
@@ -35,7 +35,7 @@ def test_valores_por_defecto_del_diseno(monkeypatch):
     }
 
 
-def test_el_entorno_manda(monkeypatch):
+def test_environment_wins(monkeypatch):
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:29092,otro:29092")
     monkeypatch.setenv("REDIS_URL", "redis://cache:6380/1")
     assert stack.address("kafka") == ("broker", 29092)
@@ -43,14 +43,14 @@ def test_el_entorno_manda(monkeypatch):
     assert stack.environment()["REDIS_URL"] == "redis://cache:6380/1"
 
 
-def test_nombres_desconocidos():
+def test_unknown_names():
     with pytest.raises(KeyError, match="no es una variable del stack"):
         stack.env("NO_EXISTE")
     with pytest.raises(KeyError, match="no es un servicio del stack"):
         stack.require("zookeeper", timeout=0)
 
 
-def test_require_explica_que_falta_y_como_levantarlo(monkeypatch):
+def test_require_explains_what_is_missing_and_how_to_start_it(monkeypatch):
     port = closed_port()
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", f"localhost:{port}")
     with pytest.raises(RuntimeError) as error:
@@ -61,7 +61,7 @@ def test_require_explica_que_falta_y_como_levantarlo(monkeypatch):
     assert "docker compose --profile streaming up -d" in message
 
 
-def test_require_pasa_si_el_puerto_responde(monkeypatch):
+def test_require_passes_when_the_port_answers(monkeypatch):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
@@ -69,7 +69,7 @@ def test_require_pasa_si_el_puerto_responde(monkeypatch):
         stack.require("redis", timeout=1)
 
 
-def test_dependencias_y_perfiles_validos():
+def test_valid_dependencies_and_profiles():
     for service in stack.SERVICES.values():
         assert set(service.depends_on) <= set(stack.SERVICES)
         assert service.profiles and set(service.profiles) <= {"streaming", "datalake", "airflow"}

@@ -36,14 +36,14 @@ def is_running(pid: int) -> bool:
         return False
 
 
-def test_status_todo_corriendo(localstack):
+def test_status_all_running(localstack):
     result = localstack("status")
     assert result.returncode == 0, result.stdout
     for name in stack.SERVICES:
         assert f"{name} " in result.stdout
 
 
-def test_up_es_idempotente(localstack):
+def test_up_is_idempotent(localstack):
     before = kafka_pid()
     result = localstack("up", "kafka", "redis")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -53,7 +53,7 @@ def test_up_es_idempotente(localstack):
     assert kafka_pid() == before
 
 
-def test_kafka_muere_status_lo_reporta_y_up_lo_recupera_con_sus_datos(unique, localstack):
+def test_kafka_dies_status_reports_it_and_up_restarts_it_with_its_data(unique, localstack):
     from kafka import KafkaConsumer, KafkaProducer
 
     servers = stack.env("KAFKA_BOOTSTRAP_SERVERS")

@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 
-def test_kafka_produce_y_consume(unique):
+def test_kafka_produce_and_consume(unique):
     from kafka import KafkaConsumer, KafkaProducer
 
     stack.require("kafka")
@@ -42,7 +42,7 @@ def test_kafka_produce_y_consume(unique):
     assert message is not None and message.value == b"hola kafka"
 
 
-def test_redis_streams_xadd_y_xreadgroup(unique):
+def test_redis_streams_xadd_and_xreadgroup(unique):
     import redis
 
     stack.require("redis")
@@ -60,7 +60,7 @@ def test_redis_streams_xadd_y_xreadgroup(unique):
         client.close()
 
 
-def test_s3_con_minio(unique):
+def test_s3_with_minio(unique):
     from minio import Minio
 
     stack.require("minio")
@@ -83,7 +83,7 @@ def test_s3_con_minio(unique):
         client.remove_object("datalake-raw", key)
 
 
-def test_s3_con_boto3(unique):
+def test_s3_with_boto3(unique):
     import boto3
 
     stack.require("minio")
@@ -99,7 +99,7 @@ def test_s3_con_boto3(unique):
         s3.delete_object(Bucket="datalake-curated", Key=key)
 
 
-def test_mlflow_registra_y_devuelve_un_artefacto(unique, tmp_path, monkeypatch):
+def test_mlflow_logs_and_returns_an_artifact(unique, tmp_path, monkeypatch):
     import boto3
     import mlflow
 
@@ -134,7 +134,7 @@ def log_run_without_s3_credentials(unique, tmp_path, monkeypatch) -> str:
     return run.info.run_id
 
 
-def test_airflow_parsea_y_prueba_un_dag(unique, localstack):
+def test_airflow_parses_and_tests_a_dag(unique, localstack):
     import boto3
     import mlflow
 
@@ -162,7 +162,7 @@ def test_airflow_parsea_y_prueba_un_dag(unique, localstack):
     assert len(runs) == 1
 
 
-def test_airflow_api_server_responde():
+def test_airflow_api_server_answers():
     import httpx
 
     stack.require("airflow", timeout=60)

@@ -1,7 +1,7 @@
 """DAG mínimo para la prueba del stack: escribe un objeto en S3, lo lee y registra una corrida
 en MLflow. Usa solo las variables de entorno del stack (AWS_ENDPOINT_URL, MLFLOW_TRACKING_URI...).
 
-    .venv/bin/python stack/localstack.py airflow dags test smoke_stack \
+    .venv/bin/python -m stack.localstack airflow dags test smoke_stack \
         -f tests/stack/dags/smoke_stack_dag.py -c '{"key": "smoke/airflow.txt"}'
 """
 

@@ -1,6 +1,6 @@
 """Corre los benchmarks del libro (`clase*/hands-on/bench_*.py`) y junta sus JSON.
 
-python -m coursekit.bench            # escribe _build/bench/<nombre>.json
+python -m coursekit.dev.bench        # escribe _build/bench/<nombre>.json
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "_build" / "bench"
 
 

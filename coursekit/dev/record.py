@@ -1,8 +1,8 @@
 """Graba las salidas de los notebooks: los ejecuta de punta a punta y los normaliza.
 
-    python -m coursekit.record                 # todos los notebooks del libro
-    python -m coursekit.record clase1          # los de una clase
-    python -m coursekit.record clase1/hands-on/01_validacion_entradas.ipynb
+    python -m coursekit.dev.record             # todos los notebooks del libro
+    python -m coursekit.dev.record clase1      # los de una clase
+    python -m coursekit.dev.record clase1/hands-on/01_validacion_entradas.ipynb
 
 Normalizar = contadores de ejecución 1, 2, 3…, ids de celda estables y metadatos mínimos,
 para que el diff de git muestre solo cambios reales. (`make record` llama a este módulo.)
@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEEP_CELL_METADATA = {"tags"}
 CELL_TIMEOUT_S = 600
 

@@ -1,6 +1,6 @@
 """Revisa los enlaces externos del sitio construido y escribe un informe (no bloquea).
 
-python -m coursekit.linkcheck        # lee _build/html, escribe _build/linkcheck.json
+python -m coursekit.dev.linkcheck    # lee _build/html, escribe _build/linkcheck.json
 
 Los enlaces externos se rompen por causas ajenas al libro (sitios caídos, sin internet en CI),
 así que este chequeo solo informa: siempre termina con código 0. Se corre al final de `make test`.
@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlparse
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 REPORT = ROOT / "_build" / "linkcheck.json"
 TIMEOUT = 5.0  # segundos por enlace
