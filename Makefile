@@ -11,9 +11,12 @@ export MLOPS2_CACHE ?= $(HOME)/.cache/mlops2
 CLASE ?=
 NB ?=
 
-# Orden: 1) las pruebas del stack, en su propio proceso y con el stack recién levantado (incluye
-# la prueba de fallas que reinicia Kafka); 2) los notebooks (nbval estricto); 3) el resto, así la
-# página de estado del libro, que se construye en tests/test_site.py, muestra esta misma corrida.
+# make test en dos núcleos: el stack arranca EN PARALELO con los notebooks y pruebas que no lo
+# usan; pytest-xdist reparte los grupos (cada notebook entero en un proceso; todo lo que usa el
+# stack en un único grupo, en serie, que espera a `stack-up` y empieza por las pruebas del stack,
+# incluida la que reinicia Kafka). Al final, el libro y el navegador (tests/test_site.py): así la
+# página de estado del libro muestra esta misma corrida. Luego, la tabla de tiempo por clase.
+PYTEST_WORKERS ?= 3
 NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
 NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
@@ -52,14 +55,19 @@ lab: env ## Abre JupyterLab con el entorno del libro
 	$(VENV)/bin/jupyter lab
 
 test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
-	@status=0; \
-	$(MAKE) --no-print-directory stack-up || status=$$?; \
-	if [ $$status -eq 0 ]; then \
-	  $(PY) -m pytest tests/stack || status=$$?; \
-	  $(PY) -m pytest $(NOTEBOOK_DIRS) tests --ignore=tests/stack $(NBVAL_FLAGS) || status=$$?; \
-	fi; \
+	@status=0; began=$$(date +%s); run="$$began-$$$$"; mkdir -p _build; \
+	rm -f _build/stack-up.status; \
+	( $(MAKE) --no-print-directory stack-up > _build/stack-up.log 2>&1; \
+	  echo $$? > _build/stack-up.status ) & \
+	echo ">> stack-up en segundo plano (log: _build/stack-up.log)"; \
+	MLOPS2_TEST_RUN=$$run MLOPS2_STACK_UP_STATUS=$(CURDIR)/_build/stack-up.status \
+	  $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(NOTEBOOK_DIRS) tests \
+	  --ignore=tests/test_site.py $(NBVAL_FLAGS) || status=$$?; \
+	wait; cat _build/stack-up.log; \
+	MLOPS2_TEST_RUN=$$run $(PY) -m pytest tests/test_site.py || status=$$?; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
 	$(PY) -m coursekit.dev.linkcheck; \
+	$(PY) -m coursekit.dev.pytest_timing $$run $$(( $$(date +%s) - began )); \
 	exit $$status
 
 lint: env ## ruff (lint y formato) sobre .py y notebooks

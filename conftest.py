@@ -20,7 +20,13 @@ from pathlib import Path
 import psutil
 import pytest
 
+pytest_plugins = ["coursekit.dev.pytest_timing"]  # tabla de tiempo por clase al final
+
 ROOT = Path(__file__).resolve().parent
+# `make test` levanta el stack en paralelo con las pruebas que no lo usan y escribe aquí el
+# código de salida de `make stack-up` al terminar: el grupo "stack" lo espera.
+STACK_UP_STATUS = "MLOPS2_STACK_UP_STATUS"
+STACK_UP_TIMEOUT_S = 1800
 STATUS_DIR = ROOT / "_build" / "nbstatus"
 # Clases cuyos notebooks y pruebas usan el stack compartido (puertos fijos: van en serie).
 STACK_CHAPTERS = ("clase4", "clase5", "clase8")
@@ -82,8 +88,27 @@ def _record_status(path: str, leftovers: list[str]) -> None:
     target.write_text(json.dumps({path: status}, indent=2, ensure_ascii=False, sort_keys=True))
 
 
+def _wait_for_stack_up() -> None:
+    """Espera a que termine el `make stack-up` lanzado en paralelo (si lo hay) y verifica."""
+    status_path = os.environ.get(STACK_UP_STATUS)
+    if not status_path:
+        return
+    status = Path(status_path)
+    deadline = time.monotonic() + STACK_UP_TIMEOUT_S
+    while not status.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"make stack-up no terminó en {STACK_UP_TIMEOUT_S} s")
+        time.sleep(1)
+    if status.read_text().strip() != "0":
+        log = status.with_suffix(".log")
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:]) if log.exists() else ""
+        pytest.fail(f"make stack-up falló; ver {log}:\n{tail}")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
+    if xdist_group(item) == "stack":
+        _wait_for_stack_up()
     path = str(item.path)
     if path.endswith(".ipynb") and path not in _started:
         _started[path] = time.time() - 1

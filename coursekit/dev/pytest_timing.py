@@ -1,0 +1,74 @@
+"""Tiempo por clase de `make test`, para que las regresiones se vean.
+
+Como plugin de pytest (lo carga el conftest.py de la raíz) suma la duración de cada prueba
+(preparación + ejecución + cierre) por clase del libro (`claseN/…` y `tests/claseN/…`), por el
+stack (`tests/stack`) y por el resto ("libro"), y la agrega a `_build/timing.json` con el id de
+la corrida (`MLOPS2_TEST_RUN`). Al final, `make test` imprime la tabla de todas las invocaciones
+de pytest de esa corrida:
+
+    python -m coursekit.dev.pytest_timing RUN_ID SEGUNDOS_DE_RELOJ
+
+Con pytest-xdist las sumas superan al tiempo de reloj: son segundos de trabajo, no de espera.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "_build" / "timing.json"
+KINDS = ("notebooks", "pruebas")
+_seconds: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+
+
+def area(nodeid: str) -> str:
+    parts = nodeid.split("::")[0].split("/")
+    if parts[0].startswith("clase"):
+        return parts[0]
+    if parts[0] == "tests" and len(parts) > 2:
+        return parts[1]  # tests/claseN/… o tests/stack/…
+    return "libro"
+
+
+def pytest_runtest_logreport(report) -> None:
+    kind = "notebooks" if report.nodeid.split("::")[0].endswith(".ipynb") else "pruebas"
+    _seconds[area(report.nodeid)][kind] += report.duration
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if hasattr(session.config, "workerinput"):  # con xdist, solo el proceso principal escribe
+        return
+    runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
+    runs.append({"run": os.environ.get("MLOPS2_TEST_RUN", "manual"), "areas": dict(_seconds)})
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(json.dumps({"runs": runs[-20:]}, indent=2, ensure_ascii=False))
+
+
+def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
+    lines = [f"{'área':10} {'notebooks':>10} {'pruebas':>10} {'total':>10}"]
+    for name in sorted(areas):
+        nb, tests = (areas[name][k] for k in KINDS)
+        lines.append(f"{name:10} {nb:9.0f}s {tests:9.0f}s {nb + tests:9.0f}s")
+    work = sum(sum(v.values()) for v in areas.values())
+    lines.append(f"{'suma':10} {'':10} {'':10} {work:9.0f}s")
+    lines.append(f"reloj de make test: {wall_seconds / 60:.1f} min ({wall_seconds:.0f} s)")
+    return "\n".join(lines)
+
+
+def main(run_id: str, wall_seconds: float) -> None:
+    runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
+    areas: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+    for run in (r for r in runs if r["run"] == run_id):
+        for name, kinds in run["areas"].items():
+            for kind, seconds in kinds.items():
+                areas[name][kind] += seconds
+    print("\nTiempo por clase (segundos de trabajo de pytest):")
+    print(table(dict(areas), wall_seconds))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], float(sys.argv[2]))
