@@ -21,7 +21,7 @@ NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
 NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help env node-deps doctor book serve lab test lint format record linkcheck bench stack-up stack-down stack-status clean
+.PHONY: help env node-deps doctor book serve lab test test-compose lint format record linkcheck bench stack-up stack-down stack-status clean
 
 help: ## Muestra esta ayuda
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -69,6 +69,22 @@ test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libr
 	$(PY) -m coursekit.dev.linkcheck; \
 	$(PY) -m coursekit.dev.pytest_timing $$run $$(( $$(date +%s) - began )); \
 	exit $$status
+
+# Con Docker (no es parte de make test; en CI no hay motor): cada perfil en contenedores, las mismas
+# pruebas de humo que el modo local y todo abajo (también los volúmenes) al terminar.
+COMPOSE_PROFILES_TESTS = streaming:kafka_or_redis datalake:s3_or_mlflow airflow:airflow_api_server
+
+test-compose: env ## Con Docker: cada perfil en contenedores, pruebas de humo y todo abajo
+	@docker info >/dev/null 2>&1 || { echo "make test-compose necesita un motor de Docker en marcha \
+	(\`docker info\` falla). Sin Docker, \`make test\` usa el stack local."; exit 2; }
+	@status=0; for entry in $(COMPOSE_PROFILES_TESTS); do \
+	  profile=$${entry%%:*}; tests=$${entry#*:}; \
+	  echo ">> perfil $$profile"; \
+	  docker compose --profile $$profile up -d --wait || status=1; \
+	  [ $$status -ne 0 ] || $(PY) -m pytest tests/stack/test_smoke.py -k "$${tests//_or_/ or }" \
+	    || status=1; \
+	  docker compose --profile $$profile down -v || status=1; \
+	done; exit $$status
 
 lint: env ## ruff (lint y formato) sobre .py y notebooks
 	$(VENV)/bin/ruff check .
