@@ -259,3 +259,22 @@ def test_phone_width(doc, site_url, browser):
     page.close()
     assert overflow <= 0, f"{doc}: la página se desborda {overflow} px a 390 px de ancho"
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("chapter", [f"clase{n}" for n in range(1, 9)])
+def test_each_class_offers_its_hands_on_folder_as_one_download(chapter, built_site):
+    """Quien no clona: un .zip por clase con lo necesario para correr sus notebooks."""
+    import zipfile
+
+    archive = built_site / "_downloads" / "practicas" / f"{chapter}-hands-on.zip"
+    names = zipfile.ZipFile(archive).namelist()
+    prefix = f"{chapter}-hands-on/"
+    notebooks = {p.name for p in (ROOT / chapter / "hands-on").glob("*.ipynb")}
+    assert {prefix + n for n in notebooks} <= set(names)
+    for needed in ("README.md", "requirements.txt", "coursekit/__init__.py", "coursekit/stack.py"):
+        assert prefix + needed in names, f"falta {needed} en {archive.name}"
+    assert not [n for n in names if "/artifacts/" in n or "coursekit/dev/" in n]
+    readme = zipfile.ZipFile(archive).read(prefix + "README.md").decode()
+    assert "pip install -r requirements.txt" in readme
+    page = (built_site / chapter / "README.html").read_text()
+    assert f"_downloads/practicas/{chapter}-hands-on.zip" in page, "la clase no ofrece el .zip"
