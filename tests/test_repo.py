@@ -92,3 +92,22 @@ def test_vendored_mathjax_is_the_pinned_release():
         "volver a copiarlo: python -m coursekit.dev.vendor_mathjax"
     )
     assert "Apache License" in (vm.TARGET / "LICENSE").read_text()
+
+
+COURSE_BOOKS = (
+    "huyen2022designing",
+    "mcmahon2023mlengineering",
+    "raj2021engineering",
+    "treveil2020introducing",
+    "gift2021practical",
+    "burkov2020mlengineering",
+    "wilson2022inaction",
+)
+
+
+@pytest.mark.parametrize("key", COURSE_BOOKS)
+def test_course_bibliography_is_cited_in_the_chapters(key):
+    """Cada libro de la bibliografía del curso se cita donde aplica, no solo en la lista."""
+    pages = [*ROOT.glob("clase*/teoria/*.md"), *ROOT.glob("clase*/README.md")]
+    citing = [p for p in pages if key in p.read_text()]
+    assert citing, f"{key} no se cita en ninguna página de las clases"
