@@ -112,3 +112,26 @@ def test_course_bibliography_is_cited_in_the_chapters(key):
     pages = [*ROOT.glob("clase*/teoria/*.md"), *ROOT.glob("clase*/README.md")]
     citing = [p for p in pages if key in p.read_text()]
     assert citing, f"{key} no se cita en ninguna página de las clases"
+
+
+THEORY_PAGES = sorted(ROOT.glob("clase*/teoria/*.md"))
+
+
+def h2_headings(text: str) -> list[str]:
+    """Títulos `## ` fuera de los bloques de código."""
+    headings, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("## "):
+            headings.append(line[3:].strip())
+    return headings
+
+
+@pytest.mark.parametrize(
+    "page", THEORY_PAGES, ids=[p.relative_to(ROOT).as_posix() for p in THEORY_PAGES]
+)
+def test_theory_pages_open_with_objectives_and_close_with_summary(page):
+    headings = h2_headings(page.read_text())
+    assert headings[:1] == ["Objetivos"], f"la primera sección debe ser «Objetivos»: {headings}"
+    assert headings[-2:] == ["Resumen", "Para profundizar"], f"cierre esperado: {headings[-2:]}"
