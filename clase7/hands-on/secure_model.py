@@ -3,12 +3,12 @@
 El modelo es una regresión logística sobre `load_digits` de scikit-learn: imágenes de 8×8
 píxeles con intensidades 0–16, que aquí se escalan a [0, 1] (64 atributos por imagen).
 
-Un archivo `.joblib` es un *pickle*: cargarlo puede ejecutar código arbitrario. Por eso
-`save` escribe, junto al modelo, una firma HMAC-SHA256 de sus bytes (`.sig`) y un manifiesto
-(`.json`), y `load_verified` comprueba la firma **antes** de deserializar. Quien no tenga la
-clave de firma no puede reemplazar el modelo sin que la API lo note.
+Un archivo `.joblib` es un *pickle*: cargarlo puede ejecutar código arbitrario. Por eso `save`
+escribe, junto al modelo, una firma HMAC-SHA256 de sus bytes (`.sig`) y un manifiesto (`.json`)
+con `secure_api/signing.py`, el mismo archivo con el que la API verifica la firma **antes** de
+deserializar. Quien no tenga la clave de firma no puede reemplazar el modelo sin que la API lo note.
 
-Uso fuera de Jupyter:
+Uso fuera de Jupyter (desde `clase7/hands-on/`):
     python secure_model.py                         # artifacts/digits_lr.joblib (+ .sig, .json)
     python secure_model.py --output otro.joblib --version 1.1.0
 
@@ -18,33 +18,18 @@ Variable de entorno: SECURE_MODEL_SIGNING_KEY (clave HMAC; tiene un valor de des
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import json
-import os
 from pathlib import Path
 
-import joblib
 import numpy as np
 import sklearn
+from secure_api.signing import DEFAULT_MODEL_PATH, signing_key_from_env, write_signed
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
-DEFAULT_MODEL_PATH = Path(__file__).parent / "artifacts" / "digits_lr.joblib"
-# Valor de DESARROLLO: en producción la clave llega por entorno desde un gestor de secretos.
-DEV_SIGNING_KEY = "dev-clave-firma-modelos-NO-USAR-EN-PRODUCCION"
 N_FEATURES = 64  # 8 × 8 píxeles
 SEED = 0
-
-
-class ArtifactError(Exception):
-    """El artefacto no existe, no tiene firma o la firma no coincide."""
-
-
-def signing_key_from_env() -> str:
-    return os.environ.get("SECURE_MODEL_SIGNING_KEY", DEV_SIGNING_KEY)
 
 
 def load_data(test_size: float = 0.3) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -73,45 +58,9 @@ def train(c: float = 1.0, version: str = "1.0.0") -> dict:
     }
 
 
-def file_signature(path: Path, key: str) -> str:
-    """HMAC-SHA256 de los bytes del archivo: solo quien conoce `key` puede producirla."""
-    return hmac.new(key.encode(), Path(path).read_bytes(), hashlib.sha256).hexdigest()
-
-
 def save(bundle: dict, path: Path = DEFAULT_MODEL_PATH, signing_key: str | None = None) -> Path:
-    """Guarda el modelo, su firma (`.sig`) y su manifiesto (`.json`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path)
-    key = signing_key or signing_key_from_env()
-    Path(f"{path}.sig").write_text(file_signature(path, key) + "\n")
-    manifest = {k: v for k, v in bundle.items() if k != "model"}
-    manifest["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    manifest["algorithm"] = type(bundle["model"]).__name__
-    Path(f"{path}.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return path
-
-
-def load_verified(path: Path = DEFAULT_MODEL_PATH, signing_key: str | None = None) -> dict:
-    """Verifica la firma y recién entonces deserializa. Lanza ArtifactError si algo no cuadra."""
-    path = Path(path)
-    sig_path = Path(f"{path}.sig")
-    if not path.exists():
-        raise ArtifactError(
-            f"No se encontró el modelo en {path}: ejecutar `python secure_model.py`."
-        )
-    if not sig_path.exists():
-        raise ArtifactError(f"El modelo {path.name} no tiene firma ({sig_path.name}): no se carga.")
-    expected = sig_path.read_text().strip()
-    actual = file_signature(path, signing_key or signing_key_from_env())
-    if not hmac.compare_digest(expected, actual):  # comparación en tiempo constante
-        raise ArtifactError(
-            f"La firma de {path.name} no coincide: el archivo fue modificado o lo firmó otra "
-            "clave. No se deserializa (un pickle alterado puede ejecutar código)."
-        )
-    bundle = joblib.load(path)  # recién ahora: el archivo es el que firmamos
-    bundle["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return bundle
+    """Guarda el modelo firmado; sin `signing_key`, usa la del entorno (o la de desarrollo)."""
+    return write_signed(bundle, path, signing_key or signing_key_from_env())
 
 
 def main() -> None:

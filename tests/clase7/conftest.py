@@ -8,8 +8,9 @@ import pytest
 HANDS_ON = Path(__file__).resolve().parents[2] / "clase7" / "hands-on"
 sys.path.insert(0, str(HANDS_ON))
 
-import secure_api  # noqa: E402
 import secure_model  # noqa: E402
+from secure_api.app import create_app  # noqa: E402
+from secure_api.settings import Settings  # noqa: E402
 
 from coursekit import UvicornThread  # noqa: E402
 
@@ -21,15 +22,26 @@ def model_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings(model_path) -> secure_api.Settings:
+def settings(model_path) -> Settings:
     """Configuración de desarrollo (identidades y secretos documentados) con el modelo de prueba."""
-    return secure_api.Settings(model_path=model_path)
+    return Settings(model_path=model_path)
 
 
 @pytest.fixture(scope="session")
-def api_url(settings):
+def app(settings):
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def spec(app) -> dict:
+    """El documento OpenAPI: cada respuesta de las pruebas debe estar declarada en él."""
+    return app.openapi()
+
+
+@pytest.fixture(scope="session")
+def api_url(app):
     """La API real, sirviendo por HTTP en un puerto libre."""
-    with UvicornThread(secure_api.create_app(settings)).start(health_path="/ready") as server:
+    with UvicornThread(app).start(health_path="/ready") as server:
         yield server.url
 
 
@@ -53,7 +65,22 @@ def tokens(api_url) -> dict[str, str]:
         return response.json()["access_token"]
 
     return {
-        "analista": login("analista", "analista-dev-2026"),
-        "auditora": login("auditora", "auditora-dev-2026"),
-        "solo_admin": login("auditora", "auditora-dev-2026", scope="admin"),
+        "analyst": login("analista", "analista-dev-2026"),
+        "auditor": login("auditora", "auditora-dev-2026"),
+        "admin_only": login("auditora", "auditora-dev-2026", scope="admin"),
     }
+
+
+@pytest.fixture()
+def fresh_server(settings):
+    """Una instancia propia (con sus propios baldes de cuota) para pruebas que los agotan."""
+    servers = []
+
+    def start(**overrides) -> str:
+        custom = Settings(model_path=settings.model_path, **overrides)
+        servers.append(UvicornThread(create_app(custom)).start(health_path="/ready"))
+        return servers[-1].url
+
+    yield start
+    for server in servers:
+        server.stop()
