@@ -77,16 +77,39 @@ MESSAGES_ES = {
     "value_error": "{error}",  # mensaje de una regla propia (ValueError en un validador)
 }
 
+# Títulos en español de los códigos más comunes (el resto usa la frase estándar en inglés).
+TITLES_ES = {
+    400: "Pedido inválido",
+    401: "No autenticado",
+    403: "Sin permiso",
+    404: "No encontrado",
+    405: "Método no permitido",
+    409: "Conflicto",
+    413: "Contenido demasiado grande",
+    415: "Tipo de contenido no soportado",
+    422: "Entrada inválida",
+    429: "Demasiados pedidos",
+    500: "Error interno",
+    503: "Servicio no disponible",
+}
+MAX_REPORTED_ERRORS = 20  # una entrada enorme no produce una respuesta enorme
+
 # Cómo nombrar la ubicación de un error: ("body", "rows", 3, "x") → "rows.3.x" por defecto.
 FieldNamer = Callable[[list], str]
 
 
 class ProblemError(Exception):
-    """Error que la API devuelve como problem+json (404, 409, 401, 429, 503...)."""
+    """Error que la API devuelve como problem+json (404, 409, 401, 429, 503...).
 
-    def __init__(self, status: int, title: str, detail: str, headers: dict | None = None):
+    `extensions` son miembros extra del cuerpo (RFC 9457 §3.2), p. ej. `code="token_expired"`.
+    """
+
+    def __init__(
+        self, status: int, title: str, detail: str, headers: dict | None = None, **extensions
+    ):
         super().__init__(detail)
         self.status, self.title, self.detail, self.headers = status, title, detail, headers
+        self.extensions = extensions
 
 
 def problem_response(
@@ -101,7 +124,7 @@ def problem_responses(*statuses: int) -> dict[int, dict]:
     """Declaración OpenAPI de los errores que puede devolver un endpoint (`responses=`)."""
     return {
         status: {
-            "description": HTTPStatus(status).phrase,
+            "description": TITLES_ES.get(status, HTTPStatus(status).phrase),
             "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA}},
         }
         for status in statuses
@@ -130,23 +153,30 @@ def _readable(value) -> str:
     return str(value).replace(" or ", " o ")
 
 
-def install_problem_handlers(app: FastAPI, field_namer: FieldNamer = dotted_field) -> None:
+def install_problem_handlers(
+    app: FastAPI, field_namer: FieldNamer = dotted_field, max_errors: int = MAX_REPORTED_ERRORS
+) -> None:
     """Toda excepción que llega al cliente sale como problem+json."""
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [translate_error(e, field_namer) for e in exc.errors()]
         detail = f"La solicitud tiene {len(errors)} error(es) de validación."
-        return problem_response(422, "Entrada inválida", detail, errors=errors)
+        if len(errors) > max_errors:
+            detail += f" Se muestran los primeros {max_errors}."
+        return problem_response(422, "Entrada inválida", detail, errors=errors[:max_errors])
 
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(exc.status, exc.title, exc.detail, exc.headers)
+        return problem_response(exc.status, exc.title, exc.detail, exc.headers, **exc.extensions)
 
     @app.exception_handler(HTTPException)  # 404 de ruta inexistente, 405 de método, etc.
     async def on_http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        title = HTTPStatus(exc.status_code).phrase
-        return problem_response(exc.status_code, title, str(exc.detail), exc.headers)
+        status, detail = exc.status_code, str(exc.detail)
+        if detail == HTTPStatus(status).phrase:  # el texto por defecto de Starlette, en inglés
+            detail = f"{request.method} {request.url.path}: {TITLES_ES.get(status, detail)}."
+        title = TITLES_ES.get(status, HTTPStatus(status).phrase)
+        return problem_response(status, title, detail, exc.headers)
 
     @app.exception_handler(Exception)  # un error no previsto: 500, sin filtrar detalles internos
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
