@@ -8,7 +8,7 @@ import pytest
 HANDS_ON = Path(__file__).resolve().parents[2] / "clase4" / "hands-on"
 sys.path.insert(0, str(HANDS_ON))
 
-import fraud_model  # noqa: E402
+from fraud_stream import model as fraud_model  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def bundle() -> dict:
 
 @pytest.fixture(scope="session")
 def model_path(bundle, tmp_path_factory) -> Path:
-    return fraud_model.save(bundle, tmp_path_factory.mktemp("modelo") / "fraud_model.joblib")
+    return fraud_model.save(bundle, tmp_path_factory.mktemp("modelo") / "fraud_model.json")
 
 
 def pytest_configure(config):

@@ -14,8 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-import stream_admin
-import transactions_producer
+from fraud_stream.admin import delete_topics, ensure_topics
+from fraud_stream.events import make_events
+from fraud_stream.producer import produce_kafka, produce_redis
 
 from coursekit import BackgroundProcess, stack
 
@@ -45,12 +46,12 @@ def stored(db) -> int:
 
 @pytest.fixture
 def events():
-    return transactions_producer.make_events(N_EVENTS, seed=2, malformed_fraction=0.05)
+    return make_events(N_EVENTS, seed=2, malformed_fraction=0.05)
 
 
 def consumer(args, log, name):
     return BackgroundProcess(
-        [sys.executable, "fraud_consumer.py", *args], log, cwd=HANDS_ON, name=name
+        [sys.executable, "-m", "fraud_stream", "consume", *args], log, cwd=HANDS_ON, name=name
     )
 
 
@@ -62,9 +63,9 @@ def test_kafka_kill_and_restart_loses_nothing_and_duplicates_nothing(events, mod
     run = uuid.uuid4().hex[:8]
     topic, dlq, group = f"clase4-test-{run}", f"clase4-test-{run}-dlq", f"clase4-test-{run}"
     admin = KafkaAdminClient(bootstrap_servers=bootstrap)
-    stream_admin.ensure_topics(admin, {topic: 3, dlq: 1})
+    ensure_topics(admin, {topic: 3, dlq: 1})
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    assert transactions_producer.produce_kafka(producer, topic, events)["acked"] == N_EVENTS
+    assert produce_kafka(producer, topic, events)["acked"] == N_EVENTS
     producer.close()
     db = tmp_path / "kafka.db"
     args = ["kafka", "--bootstrap", bootstrap, "--topic", topic, "--group", group,
@@ -83,7 +84,7 @@ def test_kafka_kill_and_restart_loses_nothing_and_duplicates_nothing(events, mod
         assert stored(db) < N_EVENTS  # murió a mitad del flujo
         second.start()
         assert second.process.wait(timeout=120) == 0, second.log_tail()
-        assert json.loads(second.log_tail(1))["status"] == "fin"
+        assert json.loads(second.log_tail(1))["status"] == "done"
     finally:
         first.stop()
         second.stop()
@@ -106,7 +107,7 @@ def test_kafka_kill_and_restart_loses_nothing_and_duplicates_nothing(events, mod
             in_dlq += [(event_id_of(r.value), dict(r.headers)["reason"]) for r in records]
     reader.close()
     assert {i for i, _ in in_dlq} == malformed and all(reason for _, reason in in_dlq)
-    stream_admin.delete_topics(admin, [topic, dlq])
+    delete_topics(admin, [topic, dlq])
     admin.delete_groups([group])
     admin.close()
 
@@ -119,7 +120,7 @@ def test_redis_crash_pending_and_xautoclaim(events, model_path, tmp_path):
     run = uuid.uuid4().hex[:8]
     stream, dlq = f"clase4:test:{run}", f"clase4:test:{run}:dlq"
     client = redis.Redis.from_url(url)
-    transactions_producer.produce_redis(client, stream, events)
+    produce_redis(client, stream, events)
     db = tmp_path / "redis.db"
     args = ["redis", "--redis-url", url, "--stream", stream, "--group", "fraud",
             "--dead-letter-stream", dlq, "--db", str(db), "--model", str(model_path),

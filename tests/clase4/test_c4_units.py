@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
-import fraud_consumer
-import fraud_drift
-import fraud_model
 import numpy as np
 import pytest
-import transactions_producer
+from fraud_stream import drift, model
+from fraud_stream.events import MALFORMED_KINDS, make_events, stamp
+from fraud_stream.processor import FraudProcessor
+from fraud_stream.simulation import FIELDS, simulate
+from fraud_stream.store import ResultStore
+from fraud_stream.transports import Message
+from fraud_stream.validation import InvalidEvent, validate
 
 VALID = {
     "event_id": "tx-1",
@@ -31,36 +34,36 @@ def encode(**changes) -> bytes:
 
 
 def test_events_are_deterministic_and_malformed_fraction_is_respected():
-    a = transactions_producer.make_events(2000, seed=4, malformed_fraction=0.1)
-    b = transactions_producer.make_events(2000, seed=4, malformed_fraction=0.1)
+    a = make_events(2000, seed=4, malformed_fraction=0.1)
+    b = make_events(2000, seed=4, malformed_fraction=0.1)
     assert [e.value for e in a] == [e.value for e in b]
     broken = sum(not e.valid for e in a)
     assert 150 < broken < 250
-    assert {e.kind for e in a if not e.valid} == set(transactions_producer.MALFORMED_KINDS)
+    assert {e.kind for e in a if not e.valid} == set(MALFORMED_KINDS)
     assert len({e.event_id for e in a}) == 2000
 
 
 def test_every_malformed_event_is_rejected_and_every_valid_one_accepted():
-    for event in transactions_producer.make_events(1000, seed=1, malformed_fraction=0.2):
-        payload = transactions_producer.stamp(event.value)
+    for event in make_events(1000, seed=1, malformed_fraction=0.2):
+        payload = stamp(event.value)
         if event.valid:
-            assert fraud_consumer.validate(payload)["event_id"] == event.event_id
+            assert validate(payload)["event_id"] == event.event_id
         else:
-            with pytest.raises(fraud_consumer.InvalidEvent):
-                fraud_consumer.validate(payload)
+            with pytest.raises(InvalidEvent):
+                validate(payload)
 
 
 def test_drift_multiplies_amounts_after_drift_at():
-    events = transactions_producer.make_events(2000, seed=0, malformed_fraction=0, drift_at=1000)
+    events = make_events(2000, seed=0, malformed_fraction=0, drift_at=1000)
     amounts = np.array([json.loads(e.value)["amount"] for e in events])
     ratio = np.median(amounts[1000:]) / np.median(amounts[:1000])
     assert 2.4 < ratio < 3.6
 
 
 def test_stamp_adds_production_time_only_to_json_objects():
-    stamped = json.loads(transactions_producer.stamp(encode()))
+    stamped = json.loads(stamp(encode()))
     assert stamped["produced_at_ms"] > 0 and stamped["event_id"] == "tx-1"
-    assert transactions_producer.stamp(b'{"roto":') == b'{"roto":'
+    assert stamp(b'{"roto":') == b'{"roto":'
 
 
 # --------------------------------------------------------------------------- validación
@@ -88,29 +91,26 @@ def test_stamp_adds_production_time_only_to_json_objects():
     ],
 )
 def test_validation_reports_field_and_reason(payload, reason):
-    with pytest.raises(fraud_consumer.InvalidEvent, match=reason):
-        fraud_consumer.validate(payload)
+    with pytest.raises(InvalidEvent, match=reason):
+        validate(payload)
 
 
 def test_valid_event_passes_validation():
-    assert fraud_consumer.validate(encode()) == VALID
+    assert validate(encode()) == VALID
 
 
 # --------------------------------------------------------------------------- almacén
 
 
 def test_store_is_idempotent_by_event_id(tmp_path, bundle):
-    store = fraud_consumer.ResultStore(tmp_path / "r.db")
-    processor = fraud_consumer.FraudProcessor(bundle, store)
-    results = processor.infer(
-        [fraud_consumer.validate(encode(event_id=f"tx-{i}")) for i in range(5)]
-    )
+    store = ResultStore(tmp_path / "r.db")
+    processor = FraudProcessor(bundle, store)
+    results = processor.infer([validate(encode(event_id=f"tx-{i}")) for i in range(5)])
     dead = [("t:0:7", "JSON inválido", b"{")]
     assert store.store(results, dead) == (5, 0)
     assert store.store(results, dead) == (0, 5)  # reentrega: nada nuevo
-    assert store.store(
-        results[:2] + processor.infer([fraud_consumer.validate(encode(event_id="tx-9"))]), []
-    ) == (1, 2)
+    new = processor.infer([validate(encode(event_id="tx-9"))])
+    assert store.store(results[:2] + new, []) == (1, 2)
     assert store.counts() == {"results": 6, "dead_letters": 1}
     store.close()
 
@@ -132,14 +132,14 @@ class FakeTransport:
 
 
 def test_processor_acks_only_after_storing(tmp_path, bundle):
-    store = fraud_consumer.ResultStore(tmp_path / "r.db")
+    store = ResultStore(tmp_path / "r.db")
     transport = FakeTransport(store)
-    processor = fraud_consumer.FraudProcessor(bundle, store)
+    processor = FraudProcessor(bundle, store)
     messages = [
-        fraud_consumer.Message("t:0:0", encode(event_id="a"), None),
-        fraud_consumer.Message("t:0:1", b"{roto", None),
-        fraud_consumer.Message("t:0:2", encode(event_id="b", hour=99), None),
-        fraud_consumer.Message("t:0:3", encode(event_id="c"), None),
+        Message("t:0:0", encode(event_id="a"), None),
+        Message("t:0:1", b"{roto", None),
+        Message("t:0:2", encode(event_id="b", hour=99), None),
+        Message("t:0:3", encode(event_id="c"), None),
     ]
     results, dead = processor.handle(transport, messages)
     assert [r["event_id"] for r in results] == ["a", "c"]
@@ -152,14 +152,13 @@ def test_processor_acks_only_after_storing(tmp_path, bundle):
 
 
 def test_batch_inference_matches_the_model(bundle):
-    data = fraud_model.simulate(50, seed=9)
+    data = simulate(50, seed=9)
     events = [
-        {**VALID, "event_id": str(i), **{f: data[f][i].item() for f in fraud_model.FIELDS}}
-        for i in range(50)
+        {**VALID, "event_id": str(i), **{f: data[f][i].item() for f in FIELDS}} for i in range(50)
     ]
-    processor = fraud_consumer.FraudProcessor(bundle, store=None)
+    processor = FraudProcessor(bundle, store=None)
     scores = [r["score"] for r in processor.infer(events)]
-    x = fraud_model.features(*(data[f] for f in fraud_model.FIELDS))
+    x = model.features(*(data[f] for f in FIELDS))
     np.testing.assert_allclose(scores, bundle["model"].predict_proba(x)[:, 1], atol=1e-6)
 
 
@@ -169,25 +168,25 @@ def test_batch_inference_matches_the_model(bundle):
 def test_psi_is_small_for_the_same_distribution_and_large_after_a_shift():
     rng = np.random.default_rng(0)
     reference = rng.normal(0, 1, 5000)
-    assert fraud_drift.psi(reference, rng.normal(0, 1, 1000)) < 0.05
-    assert fraud_drift.psi(reference, rng.normal(1, 1, 1000)) > 0.25
-    assert fraud_drift.psi(reference, reference) == pytest.approx(0.0, abs=1e-12)
+    assert drift.psi(reference, rng.normal(0, 1, 1000)) < 0.05
+    assert drift.psi(reference, rng.normal(1, 1, 1000)) > 0.25
+    assert drift.psi(reference, reference) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_psi_handles_empty_bins_and_rejects_empty_inputs():
-    assert np.isfinite(fraud_drift.psi(np.arange(100), np.full(50, 1000.0)))
+    assert np.isfinite(drift.psi(np.arange(100), np.full(50, 1000.0)))
     with pytest.raises(ValueError):
-        fraud_drift.psi([], [1.0])
+        drift.psi([], [1.0])
 
 
 def test_monitor_alerts_once_and_rebases():
-    reference = np.log(fraud_model.simulate(4000, seed=0)["amount"])
-    monitor = fraud_drift.DriftMonitor(reference, "log_amount", window=300, threshold=0.25)
-    monitor.update(np.log(fraud_model.simulate(200, seed=1)["amount"]))
+    reference = np.log(simulate(4000, seed=0)["amount"])
+    monitor = drift.DriftMonitor(reference, "log_amount", window=300, threshold=0.25)
+    monitor.update(np.log(simulate(200, seed=1)["amount"]))
     assert monitor.check(200) is None and monitor.history == []  # ventana incompleta
-    monitor.update(np.log(fraud_model.simulate(100, seed=2)["amount"]))
+    monitor.update(np.log(simulate(100, seed=2)["amount"]))
     assert monitor.check(300) is None
-    monitor.update(np.log(fraud_model.simulate(300, seed=3, amount_scale=3.0)["amount"]))
+    monitor.update(np.log(simulate(300, seed=3, amount_scale=3.0)["amount"]))
     alert = monitor.check(600)
     assert alert is not None and alert["psi"] > 0.25 and alert["position"] == 600
     assert monitor.check(600) is None  # una sola alerta por episodio
@@ -199,9 +198,9 @@ def test_monitor_alerts_once_and_rebases():
 
 
 def test_exported_model_predicts_like_the_sklearn_pipeline(bundle, model_path):
-    served = fraud_model.load(model_path)
-    data = fraud_model.simulate(500, seed=21)
-    x = fraud_model.features(*(data[f] for f in fraud_model.FIELDS))
+    served = model.load(model_path)
+    data = simulate(500, seed=21)
+    x = model.features(*(data[f] for f in FIELDS))
     np.testing.assert_allclose(
         served["model"].predict_proba(x), bundle["model"].predict_proba(x), atol=1e-9
     )
@@ -214,4 +213,4 @@ def test_loading_a_model_with_other_features_fails_clearly(model_path, tmp_path)
     other = tmp_path / "otro.json"
     other.write_text(json.dumps(document))
     with pytest.raises(ValueError, match="el modelo espera"):
-        fraud_model.load(other)
+        model.load(other)

@@ -1,13 +1,13 @@
 """Administración de la cola: temas de Kafka y grupos de Redis Streams, creados idempotentemente.
 
-python stream_admin.py --bootstrap localhost:9092 --topics clase4-transactions:3 clase4-results:1
+python -m fraud_stream topics --bootstrap localhost:9092 clase4-transactions:3 clase4-results:1
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import time
+from collections.abc import Sequence
 
 from kafka import KafkaAdminClient
 from kafka.errors import TopicAlreadyExistsError, UnknownTopicOrPartitionError
@@ -41,18 +41,25 @@ def delete_topics(admin: KafkaAdminClient, names: list[str], timeout_s: float = 
         time.sleep(0.1)
 
 
-def reset_topics(admin: KafkaAdminClient, topics: dict[str, int], groups: list[str] = ()) -> None:
+def delete_groups(admin: KafkaAdminClient, groups: Sequence[str], timeout_s: float = 30.0) -> None:
+    """Borra grupos de consumidores; un grupo con miembros vivos no se puede borrar, así que se
+    espera a que expiren sus sesiones."""
+    deadline = time.monotonic() + timeout_s
+    while "NonEmptyGroupError" in admin.delete_groups(list(groups)).values():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"los grupos {list(groups)} siguen con miembros activos")
+        time.sleep(0.5)
+
+
+def reset_topics(
+    admin: KafkaAdminClient, topics: dict[str, int], groups: Sequence[str] = ()
+) -> None:
     """Empieza de cero: borra temas y grupos de consumidores y vuelve a crear los temas.
 
     Así cada corrida de un notebook ve exactamente los mismos mensajes y offsets.
     """
     if groups:
-        deadline = time.monotonic() + 30
-        # Un grupo con miembros vivos no se puede borrar: se espera a que expiren sus sesiones.
-        while "NonEmptyGroupError" in admin.delete_groups(list(groups)).values():
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"los grupos {groups} siguen con miembros activos")
-            time.sleep(0.5)
+        delete_groups(admin, groups)
     delete_topics(admin, list(topics))
     deadline = time.monotonic() + 30
     while True:  # justo después de un borrado, el broker puede rechazar la creación un instante
@@ -76,22 +83,3 @@ def ensure_group(client, stream: str, group: str) -> str:
         if "BUSYGROUP" not in str(exc):
             raise
         return "ya existía"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bootstrap", default="localhost:9092")
-    parser.add_argument("--topics", nargs="+", required=True, help="nombre:particiones")
-    args = parser.parse_args()
-    topics = {}
-    for spec in args.topics:
-        name, _, partitions = spec.partition(":")
-        topics[name] = int(partitions or 1)
-    admin = KafkaAdminClient(bootstrap_servers=args.bootstrap)
-    for name, outcome in ensure_topics(admin, topics).items():
-        print(f"{name}: {outcome}")
-    admin.close()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,56 +1,24 @@
-"""Modelo de fraude de la Clase 4: datos simulados, features y entrenamiento.
-
-Las transacciones se generan con una regla conocida (así se puede medir el efecto de la deriva):
-la probabilidad de fraude crece con el monto *relativo al monto típico del momento*, con las
-compras de madrugada, con la distancia al domicilio y con el riesgo del comercio. Cuando hay
-"inflación" (``amount_scale`` > 1) los montos suben pero la regla sigue siendo relativa: un modelo
-entrenado antes ve todo como caro y se equivoca.
-
-    python fraud_model.py --output artifacts/fraud_model.json
+"""El modelo de fraude: features, entrenamiento y exportación a JSON (sin pickle).
 
 El modelo se entrena con scikit-learn pero se **exporta** como JSON con sus coeficientes
 (`LinearScorer`): el consumidor lo carga y predice solo con numpy. Arranca en una fracción del
 tiempo (no importa scikit-learn) y no usa pickle, que ejecuta código al cargar (Clase 7).
+
+    python -m fraud_stream train --output artifacts/fraud_model.json
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 
-# Campos numéricos de una transacción (los valida el consumidor) y features del modelo.
-FIELDS = ("amount", "hour", "distance_km", "merchant_risk")
+from .simulation import FIELDS, simulate
+
 FEATURES = ("log_amount", "night", "distance_km", "merchant_risk")
-TYPICAL_AMOUNT = 50.0
-DEFAULT_MODEL_PATH = Path(__file__).parent / "artifacts" / "fraud_model.json"
-
-
-def simulate(n: int, seed: int = 0, amount_scale: float = 1.0) -> dict[str, np.ndarray]:
-    """`n` transacciones simuladas (columnas de FIELDS más `label`), reproducibles por `seed`."""
-    rng = np.random.default_rng(seed)
-    amount = np.round(rng.lognormal(math.log(TYPICAL_AMOUNT), 0.8, n) * amount_scale, 2)
-    hour = rng.integers(0, 24, n)
-    distance_km = np.round(rng.exponential(10.0, n), 2)
-    merchant_risk = np.round(rng.beta(2, 8, n), 3)
-    logit = (
-        -3.0
-        + 2.2 * np.log(amount / (TYPICAL_AMOUNT * amount_scale))
-        + 1.5 * (hour < 6)
-        + 0.05 * distance_km
-        + 6.0 * (merchant_risk - 0.2)
-    )
-    label = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    return {
-        "amount": amount,
-        "hour": hour,
-        "distance_km": distance_km,
-        "merchant_risk": merchant_risk,
-        "label": label,
-    }
+# Relativa a la carpeta desde donde se ejecuta (los notebooks y la CLI corren en `hands-on/`).
+DEFAULT_MODEL_PATH = Path("artifacts") / "fraud_model.json"
 
 
 def features(amount, hour, distance_km, merchant_risk) -> np.ndarray:
@@ -64,7 +32,7 @@ def features(amount, hour, distance_km, merchant_risk) -> np.ndarray:
 
 def fit(data: dict[str, np.ndarray]):
     """Regresión logística sobre las features estandarizadas (un Pipeline de scikit-learn)."""
-    # scikit-learn se importa acá: el productor usa `simulate` y no necesita cargarlo.
+    # scikit-learn se importa aquí: el consumidor y el productor no necesitan cargarlo.
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -133,19 +101,3 @@ def load(path: str | Path = DEFAULT_MODEL_PATH) -> dict:
         document["mean"], document["scale"], document["coef"], document["intercept"]
     )
     return {**document, "model": model}
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=DEFAULT_MODEL_PATH)
-    parser.add_argument("--samples", type=int, default=4000)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    bundle = train(args.samples, args.seed)
-    path = save(bundle, args.output)
-    accuracy = bundle["holdout_accuracy"]
-    print(f"modelo {bundle['version']} guardado en {path} (exactitud {accuracy:.3f})")
-
-
-if __name__ == "__main__":
-    main()
