@@ -135,3 +135,23 @@ def test_theory_pages_open_with_objectives_and_close_with_summary(page):
     headings = h2_headings(page.read_text())
     assert headings[:1] == ["Objetivos"], f"la primera sección debe ser «Objetivos»: {headings}"
     assert headings[-2:] == ["Resumen", "Para profundizar"], f"cierre esperado: {headings[-2:]}"
+
+
+def test_every_diagram_svg_matches_its_dot_source():
+    """Los SVG guardados corresponden a su .dot (sin Graphviz: la marca guarda el sha256)."""
+    from coursekit.dev import diagrams
+
+    sources = diagrams.sources()
+    assert sources, "no hay diagramas .dot"
+    stale = [str(d.relative_to(ROOT)) for d in sources if not diagrams.is_current(d)]
+    assert not stale, f"SVG desactualizados: `python -m coursekit.dev.diagrams`: {stale}"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="sin Graphviz no se puede redibujar")
+def test_diagrams_render_with_graphviz(tmp_path):
+    """Donde hay Graphviz, cada .dot se dibuja sin errores."""
+    from coursekit.dev import diagrams
+
+    for dot in diagrams.sources():
+        result = run("dot", "-Tsvg", str(dot), "-o", str(tmp_path / "x.svg"))
+        assert result.returncode == 0, f"{dot.name}: {result.stderr}"
