@@ -100,8 +100,8 @@ record: env ## Reejecuta notebooks y normaliza (todos, CLASE=claseN o NB=archivo
 linkcheck: env ## Informe de enlaces externos del sitio construido (no bloquea): _build/linkcheck.json
 	$(PY) -m coursekit.dev.linkcheck
 
-bench: env ## Benchmarks: escribe _build/bench/*.json
-	$(PY) -m coursekit.dev.bench
+bench: env ## Benchmarks (QUICK=1: modo rápido): escribe _build/bench/*.json y verifica objetivos
+	$(PY) -m coursekit.dev.bench $(if $(QUICK),--quick,)
 
 stack-up: env ## Levanta el stack local (sin Docker)
 	$(PY) -m stack.localstack up
