@@ -48,7 +48,7 @@ def test_crlf_script_fails_and_sed_fixes_it(tmp_path):
 
 def test_module_not_found_depends_on_working_directory():
     documented("ModuleNotFoundError: No module named 'iris_api'")
-    code = [sys.executable, "-c", "import iris_api"]
+    code = [sys.executable, "-c", "from iris_api.app import create_app"]
     wrong = subprocess.run(code, cwd=ROOT, capture_output=True, text=True, check=False)
     assert "ModuleNotFoundError: No module named 'iris_api'" in wrong.stderr
     right = subprocess.run(code, cwd=ROOT / "clase1" / "hands-on", capture_output=True, check=False)
@@ -58,17 +58,17 @@ def test_module_not_found_depends_on_working_directory():
 def test_ready_timeout_without_model_and_fix(tmp_path):
     documented("no respondió 2xx en 30 s (último error: HTTP 503)")
     sys.path.insert(0, str(ROOT / "clase1" / "hands-on"))
-    import iris_api
     import iris_train
+    from iris_api.app import create_app
 
     model_path = tmp_path / "iris_rf.joblib"
-    with UvicornThread(iris_api.create_app(model_path)) as server:
+    with UvicornThread(create_app(model_path=model_path)) as server:
         with pytest.raises(
             TimeoutError, match=r"no respondió 2xx en 1 s \(último error: HTTP 503\)"
         ):
             wait_for_http(server.url + "/ready", timeout=1, name="API")
     iris_train.save(iris_train.train(n_estimators=5), model_path)  # arreglo: entrenar primero
-    with UvicornThread(iris_api.create_app(model_path)) as server:
+    with UvicornThread(create_app(model_path=model_path)) as server:
         wait_for_http(server.url + "/ready", timeout=5, name="API")
 
 

@@ -4,7 +4,8 @@ Mide, en la misma corrida y con el mismo modelo que sirven los notebooks:
 - lote: filas/s de POST /v2/predict/batch (10 000 filas) vs. model.predict_proba en proceso
   (la misma llamada que hace el endpoint);
 - en línea: latencia p50 de 1000 POST /v2/predict secuenciales vs. predict_proba de una fila.
-La API corre como un proceso uvicorn aparte (como en producción) en 127.0.0.1.
+La API corre como un proceso uvicorn aparte (como en producción) en 127.0.0.1:
+`uvicorn --factory iris_api.app:create_app` con `MODEL_PATH` apuntando al modelo.
 
     python bench_iris_api.py --output resultado.json
 """
@@ -19,6 +20,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -31,8 +34,10 @@ from coursekit import BackgroundProcess, free_port
 
 BATCH_ROWS = 10_000
 ONLINE_REQUESTS = 1000
+ONLINE_WARMUP = 50
 REPEATS = 7
 WARMUP = 3
+JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 def make_rows(n: int, seed: int = 0) -> list[dict]:
@@ -53,65 +58,67 @@ def median_seconds(fn, repeats: int = REPEATS, warmup: int = WARMUP) -> float:
     return statistics.median(samples)
 
 
-def run(output: Path) -> dict:
-    bundle = iris_train.train()
-    model = bundle["model"]
-    rows = make_rows(BATCH_ROWS)
-    matrix = np.array([[r[f] for f in iris_train.FEATURES] for r in rows])
+def measure_in_process(model, matrix: np.ndarray) -> tuple[float, float]:
+    """Línea de base honesta: el mismo modelo, las mismas filas, en este proceso.
+    Devuelve (segundos del lote, p50 en segundos de una fila)."""
+    batch_s = median_seconds(lambda: model.predict_proba(matrix))
     one_row = matrix[:1]
-
-    # Línea de base honesta: el mismo modelo, las mismas filas, en este proceso.
-    inproc_batch_s = median_seconds(lambda: model.predict_proba(matrix))
-    inproc_single = [
+    single = [
         median_seconds(lambda: model.predict_proba(one_row), repeats=1, warmup=0)
         for _ in range(200)
     ]
+    return batch_s, statistics.median(single)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        model_path = iris_train.save(bundle, Path(tmp) / "model.joblib")
-        port = free_port()
-        server = BackgroundProcess(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "iris_api:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            log_path=Path(tmp) / "uvicorn.log",
-            cwd=Path(__file__).parent,
-            env={"MODEL_PATH": str(model_path)},
-            name="uvicorn (bench)",
-        )
-        with server.start(ready_url=f"http://127.0.0.1:{port}/ready", timeout=60):
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-                body = json.dumps({"unit": "cm", "instances": matrix.tolist()}).encode()
-                headers = {"Content-Type": "application/json"}
 
-                def batch_call():
-                    response = http.post("/v2/predict/batch", content=body, headers=headers)
-                    response.raise_for_status()
-                    assert len(response.json()["species"]) == BATCH_ROWS
+@contextmanager
+def api_process(model_path: Path, workdir: Path) -> Iterator[httpx.Client]:
+    """La API en un proceso uvicorn aparte; un cliente HTTP hacia ella."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "--factory", "iris_api.app:create_app"]
+    server = BackgroundProcess(
+        [*command, "--port", str(port), "--log-level", "warning"],
+        log_path=workdir / "uvicorn.log",
+        cwd=Path(__file__).parent,
+        env={"MODEL_PATH": str(model_path)},
+        name="uvicorn (bench)",
+    )
+    with server.start(ready_url=f"http://127.0.0.1:{port}/ready", timeout=60):
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            yield http
 
-                http_batch_s = median_seconds(batch_call)
 
-                single = json.dumps(rows[0]).encode()
-                for _ in range(50):
-                    http.post("/v2/predict", content=single, headers=headers)
-                latencies = []
-                for _ in range(ONLINE_REQUESTS):
-                    start = time.perf_counter()
-                    http.post("/v2/predict", content=single, headers=headers).raise_for_status()
-                    latencies.append(time.perf_counter() - start)
+def measure_http_batch(http: httpx.Client, matrix: np.ndarray) -> float:
+    """Mediana en segundos de un POST /v2/predict/batch con todas las filas."""
+    body = json.dumps({"unit": "cm", "instances": matrix.tolist()}).encode()
 
+    def batch_call():
+        response = http.post("/v2/predict/batch", content=body, headers=JSON_HEADERS)
+        response.raise_for_status()
+        assert len(response.json()["species"]) == BATCH_ROWS
+
+    return median_seconds(batch_call)
+
+
+def measure_http_online(http: httpx.Client, row: dict) -> list[float]:
+    """Latencias en segundos de POST /v2/predict secuenciales, tras calentar."""
+    single = json.dumps(row).encode()
+    for _ in range(ONLINE_WARMUP):
+        http.post("/v2/predict", content=single, headers=JSON_HEADERS)
+    latencies = []
+    for _ in range(ONLINE_REQUESTS):
+        start = time.perf_counter()
+        http.post("/v2/predict", content=single, headers=JSON_HEADERS).raise_for_status()
+        latencies.append(time.perf_counter() - start)
+    return latencies
+
+
+def report(model, inproc: tuple[float, float], http_batch_s: float, latencies: list[float]):
+    """El JSON del benchmark (mismas claves que las corridas anteriores)."""
+    inproc_batch_s, inproc_p50 = inproc
     inproc_rows_s = BATCH_ROWS / inproc_batch_s
     http_rows_s = BATCH_ROWS / http_batch_s
     http_p50 = statistics.median(latencies)
-    inproc_p50 = statistics.median(inproc_single)
-    result = {
+    return {
         "benchmark": "clase1_iris_api",
         "model": {
             "type": type(model).__name__,
@@ -145,6 +152,19 @@ def run(output: Path) -> dict:
             "cpus": os.cpu_count(),
         },
     }
+
+
+def run(output: Path) -> dict:
+    bundle = iris_train.train()
+    rows = make_rows(BATCH_ROWS)
+    matrix = np.array([[r[f] for f in iris_train.FEATURES] for r in rows])
+    inproc = measure_in_process(bundle["model"], matrix)
+    with tempfile.TemporaryDirectory() as tmp:
+        model_path = iris_train.save(bundle, Path(tmp) / "model.joblib")
+        with api_process(model_path, Path(tmp)) as http:
+            http_batch_s = measure_http_batch(http, matrix)
+            latencies = measure_http_online(http, rows[0])
+    result = report(bundle["model"], inproc, http_batch_s, latencies)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 import httpx
-import iris_api
 import pytest
+from clase1_helpers import contract_checked_client
+from iris_api.app import create_app
+from iris_api.contracts import MAX_BATCH_ROWS
 
 from coursekit import UvicornThread
 
@@ -18,12 +20,6 @@ VIRGINICA_MM = {
     "petal_width": 23,
     "unit": "mm",
 }
-
-
-@pytest.fixture()
-def client(api_url):
-    with httpx.Client(base_url=api_url, timeout=10) as http:
-        yield http
 
 
 def problem_fields(response: httpx.Response) -> dict[str, str]:
@@ -40,10 +36,11 @@ def test_health_and_ready(client):
 
 
 def test_not_ready_without_model(tmp_path):
-    with UvicornThread(iris_api.create_app(tmp_path / "no-existe.joblib")) as server:
-        ready = httpx.get(server.url + "/ready")
-        predict = httpx.post(server.url + "/v2/predict", json=SETOSA)
-        health = httpx.get(server.url + "/health")
+    app = create_app(model_path=tmp_path / "no-existe.joblib")
+    with UvicornThread(app) as server, contract_checked_client(app, server.url) as http:
+        ready = http.get("/ready")
+        predict = http.post("/v2/predict", json=SETOSA)
+        health = http.get("/health")
     assert ready.status_code == 503 and "iris_train.py" in ready.json()["detail"]
     assert predict.status_code == 503 and predict.json()["title"] == "Modelo no disponible"
     assert health.status_code == 200  # vivo aunque no esté listo
@@ -144,7 +141,7 @@ def test_v2_batch_rejects_bad_input(client, payload, field, message):
 
 
 def test_v1_batch_limits_and_row_errors(client):
-    too_many = {"rows": [SETOSA] * (iris_api.MAX_BATCH_ROWS + 1)}
+    too_many = {"rows": [SETOSA] * (MAX_BATCH_ROWS + 1)}
     fields = problem_fields(client.post("/v1/predict/batch", json=too_many))
     assert fields["rows"] == "admite como máximo 10000 elementos y se recibieron 10001"
     empty = problem_fields(client.post("/v1/predict/batch", json={"rows": []}))
@@ -183,16 +180,13 @@ def test_async_job_lifecycle_and_pagination(client):
 def test_job_errors(client):
     assert client.get("/v1/jobs/nope").status_code == 404
     assert client.get("/v1/jobs/nope/result").json()["title"] == "Trabajo inexistente"
-    assert (
-        client.get("/v1/jobs/x/result", params={"limit": iris_api.MAX_BATCH_ROWS + 1}).status_code
-        == 422
-    )
+    assert client.get("/v1/jobs/x/result", params={"limit": MAX_BATCH_ROWS + 1}).status_code == 422
 
 
 def test_job_result_before_finished_is_409(model_path):
     # Un modelo lento a propósito para ver el 409 sin carreras.
-    app = iris_api.create_app(model_path)
-    with UvicornThread(app) as server, httpx.Client(base_url=server.url) as http:
+    app = create_app(model_path=model_path)
+    with UvicornThread(app) as server, contract_checked_client(app, server.url) as http:
         real_predict = app.state.model.predict
         app.state.model.predict = lambda x: (time.sleep(1), real_predict(x))[1]
         job = http.post("/v1/jobs", json={"rows": [SETOSA]}).json()

@@ -1,0 +1,58 @@
+"""Arma la API: junta las piezas de cada archivo y no hace nada más.
+
+Nada ocurre al importar este módulo; la app se crea al llamar a `create_app()`:
+
+    uvicorn --factory iris_api.app:create_app --port 8000   # lee MODEL_PATH y APP_ENV
+    python -m iris_api --port 8000                          # lo mismo (ver cli.py)
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from . import jobs, ops, versions
+from .contracts import feature_field
+from .health import health_router
+from .model import load_model, model_ready
+from .problems import install_problem_handlers, problem_responses
+from .settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None, model_path: str | os.PathLike | None = None
+) -> FastAPI:
+    """La app de iris. Sin argumentos lee el entorno (`Settings.from_env()`); `model_path`
+    es un atajo para notebooks y pruebas: `Settings(model_path=...)`."""
+    if settings is None:
+        settings = Settings(model_path=Path(model_path)) if model_path else Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # El modelo se carga una vez, al arrancar; los trabajos usan el mismo modelo.
+        app.state.model, app.state.model_error = load_model(settings.model_file)
+        app.state.jobs = jobs.JobStore(lambda x: app.state.model.predict(x))
+        yield
+        app.state.jobs.shutdown()
+
+    app = FastAPI(
+        title="API de clasificación de iris",
+        version="2.0.0",
+        description="Servicio de predicción de la Clase 1 (MLOps II, CEIA–FIUBA).",
+        lifespan=lifespan,
+        responses=problem_responses(500),  # cualquier endpoint puede fallar sin preverlo
+    )
+    app.state.settings = settings
+    app.state.metrics = ops.Metrics()
+    app.state.model, app.state.model_error = None, "El modelo todavía no se cargó."
+    app.include_router(versions.v1)
+    app.include_router(jobs.router)
+    app.include_router(versions.v2)
+    app.include_router(health_router(model_ready))
+    app.include_router(ops.router)
+    install_problem_handlers(app, field_namer=feature_field)
+    app.middleware("http")(ops.log_and_measure)
+    return app
