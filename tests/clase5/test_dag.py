@@ -9,15 +9,16 @@ import re
 import subprocess
 import sys
 
+import clase5_support  # noqa: F401 - primero: agrega hands-on/ a sys.path
+from clase5_support import PREFIX, ROOT, reset_model
 from mlflow import MlflowClient
 
-from conftest import PREFIX, ROOT, reset_model
 from coursekit import stack
 
 MODEL = f"{PREFIX}-dag"
 
 
-def test_el_dag_corre_completo(config):
+def test_the_dag_runs_end_to_end(config):
     link = ROOT / ".stack" / "airflow" / "dags" / "clase5"
     assert link.exists(), f"{link} no existe: correr `make stack-up` para enlazar los DAG"
     stack.require("postgres", timeout=10)
@@ -25,7 +26,7 @@ def test_el_dag_corre_completo(config):
     conf = {"model_name": MODEL, "days": 3, "C": [1.0], "start": "2026-02-01"}
     env = {**os.environ, "LAKE_BUCKET_PREFIX": PREFIX, "LAKE_EXPERIMENT": "clase5-test"}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "stack" / "localstack.py"), "airflow", "dags", "test",
+        [sys.executable, "-m", "stack.localstack", "airflow", "dags", "test",
          "clase5_lake_pipeline", "-c", json.dumps(conf)],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=600,
     )  # fmt: skip
