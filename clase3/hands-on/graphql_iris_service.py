@@ -11,6 +11,7 @@ Una entrada inválida (cantidad de columnas, valores no positivos) responde 200 
 y un mensaje claro, como manda GraphQL; nunca un 500.
 
 Fuera de Jupyter:
+    python iris_model.py                                    # artifacts/iris_rf.joblib
     python graphql_iris_service.py --port 8002 --model artifacts/iris_rf.joblib
     # GraphiQL en http://127.0.0.1:8002/graphql
 """
@@ -21,14 +22,14 @@ import argparse
 import os
 from pathlib import Path
 
-import joblib
+import iris_model
 import numpy as np
 import strawberry
 import uvicorn
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
-MAX_BATCH_ROWS = 10_000  # el mismo límite que /v2/predict/batch de la Clase 1
+MAX_BATCH_ROWS = 10_000  # el mismo límite que /predict/batch de rest_iris
 
 
 @strawberry.type(description="El modelo servido.")
@@ -103,7 +104,7 @@ def build_schema(bundle: dict) -> strawberry.Schema:
 
 
 def create_app(model_path: str | os.PathLike) -> FastAPI:
-    bundle = joblib.load(Path(model_path))
+    bundle = iris_model.load(model_path)
     app = FastAPI(title="GraphQL de iris (Clase 3)")
     app.include_router(GraphQLRouter(build_schema(bundle)), prefix="/graphql")
 
@@ -118,7 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Servicio GraphQL de iris (Strawberry).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8002)
-    parser.add_argument("--model", type=Path, required=True, help="paquete joblib de la Clase 1")
+    parser.add_argument("--model", type=Path, required=True, help="paquete de iris_model.py")
     args = parser.parse_args()
     uvicorn.run(create_app(args.model), host=args.host, port=args.port, log_level="warning")
 

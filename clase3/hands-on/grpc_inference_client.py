@@ -5,7 +5,8 @@ metadata (`x-request-id`) y reintentos declarados en la *service config* del can
 reintenta UNAVAILABLE (el servidor no estaba disponible; el pedido no llegó a ejecutarse),
 nunca INVALID_ARGUMENT ni DEADLINE_EXCEEDED.
 
-Fuera de Jupyter (con el servidor andando en el puerto 50051):
+Usa el código generado desde `inference.proto` (`python inference_codegen.py` lo genera en esta
+carpeta). Fuera de Jupyter (con el servidor andando en el puerto 50051):
     python grpc_inference_client.py --target 127.0.0.1:50051 info
     python grpc_inference_client.py --target 127.0.0.1:50051 predict 5.1 3.5 1.4 0.2
     python grpc_inference_client.py --target 127.0.0.1:50051 stream --rows 5000 --chunk 1000
@@ -19,11 +20,10 @@ import uuid
 from collections.abc import Iterable, Iterator
 
 import grpc
-import inference_codegen
+import inference_pb2 as pb2
+import inference_pb2_grpc as pb2_grpc
 import numpy as np
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-pb2, pb2_grpc = inference_codegen.load()
 
 SERVICE_NAME = pb2.DESCRIPTOR.services_by_name["InferenceService"].full_name
 ERROR_METADATA_KEY = "inference-error-bin"

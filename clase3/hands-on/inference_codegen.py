@@ -5,15 +5,18 @@ versiona en git: se regenera desde el .proto, que es el contrato. Así nunca que
 generado con otro protoc que el del entorno (el error "Detected mismatched Protobuf
 Gencode/Runtime versions").
 
-Fuera de Jupyter:
+Se genera junto al .proto, en `clase3/hands-on/`: desde esa carpeta, `import inference_pb2`
+funciona sin tocar `sys.path`. Nada se genera al importar este módulo; lo hacen quien lo pide
+(`ensure()` en la línea de comandos del servidor, en los notebooks y en las pruebas) o:
+
     python inference_codegen.py            # genera junto al .proto y muestra las versiones
 """
 
 from __future__ import annotations
 
-import importlib
+import os
 import re
-import sys
+import tempfile
 from pathlib import Path
 
 import grpc
@@ -25,21 +28,28 @@ GENERATED = ("inference_pb2.py", "inference_pb2_grpc.py", "inference_pb2.pyi")
 
 
 def generate(proto: Path = PROTO, out_dir: Path = HERE) -> list[Path]:
-    """Corre protoc (el de grpcio-tools) sobre `proto` y devuelve los archivos generados."""
+    """Corre protoc (el de grpcio-tools) sobre `proto` y devuelve los archivos generados.
+
+    protoc escribe en una carpeta temporal y cada archivo se mueve a `out_dir` con un
+    reemplazo atómico: otro proceso que importa `inference_pb2` mientras tanto ve la versión
+    vieja o la nueva, nunca un archivo a medio escribir."""
     from grpc_tools import protoc
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    args = [
-        "grpc_tools.protoc",
-        f"--proto_path={proto.parent}",
-        f"--python_out={out_dir}",
-        f"--pyi_out={out_dir}",
-        f"--grpc_python_out={out_dir}",
-        proto.name,
-    ]
-    code = protoc.main(args)
-    if code != 0:
-        raise RuntimeError(f"protoc falló con código {code} al compilar {proto}")
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".codegen-") as tmp:
+        args = [
+            "grpc_tools.protoc",
+            f"--proto_path={proto.parent}",
+            f"--python_out={tmp}",
+            f"--pyi_out={tmp}",
+            f"--grpc_python_out={tmp}",
+            proto.name,
+        ]
+        code = protoc.main(args)
+        if code != 0:
+            raise RuntimeError(f"protoc falló con código {code} al compilar {proto}")
+        for name in GENERATED:
+            os.replace(Path(tmp) / name, out_dir / name)
     return [out_dir / name for name in GENERATED]
 
 
@@ -77,25 +87,30 @@ def check_versions(versions: dict[str, str]) -> None:
         )
 
 
-def load(out_dir: Path = HERE, regenerate: bool = False):
-    """Devuelve los módulos (inference_pb2, inference_pb2_grpc), generándolos si hace falta
-    (no existen o son más viejos que el .proto)."""
+def is_stale(out_dir: Path = HERE, proto: Path = PROTO) -> bool:
+    """¿Falta algún archivo generado o es más viejo que el .proto?"""
     targets = [out_dir / name for name in GENERATED]
-    stale = any(not t.exists() or t.stat().st_mtime < PROTO.stat().st_mtime for t in targets)
-    if regenerate or stale:
+    return any(not t.exists() or t.stat().st_mtime < proto.stat().st_mtime for t in targets)
+
+
+def ensure(out_dir: Path = HERE, regenerate: bool = False) -> dict[str, str]:
+    """Deja el código generado al día (lo genera si falta o si el .proto es más nuevo) y
+    verifica que sus versiones sean compatibles con las instaladas. Devuelve las versiones.
+    Después, `import inference_pb2` desde la carpeta del .proto ya funciona."""
+    if regenerate or is_stale(out_dir):
         generate(PROTO, out_dir)
-    check_versions(gencode_versions(out_dir))
-    if str(out_dir) not in sys.path:
-        sys.path.insert(0, str(out_dir))
-    importlib.invalidate_caches()
-    pb2 = importlib.import_module("inference_pb2")
-    pb2_grpc = importlib.import_module("inference_pb2_grpc")
-    return pb2, pb2_grpc
+    versions = gencode_versions(out_dir)
+    check_versions(versions)
+    return versions
 
 
-if __name__ == "__main__":
+def main() -> None:
     for path in generate():
         print("generado:", path.name)
     versions = gencode_versions()
     check_versions(versions)
     print(versions)
+
+
+if __name__ == "__main__":
+    main()

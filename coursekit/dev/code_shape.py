@@ -197,11 +197,16 @@ def cross_chapter_imports(area: str) -> list[str]:
 
 # ------------------------------------------------------------------ chequeo dinámico
 _PROBE = Path(__file__).with_name("import_probe.py")
+# Código generado que un área necesita antes de importar sus módulos (no está en git).
+PREPARE = {"clase3": "import inference_codegen; inference_codegen.ensure()"}
 
 
 def import_effects(area: str) -> dict[str, list[str]]:
     """Importa cada módulo del área en un intérprete nuevo y devuelve sus efectos."""
     report: dict[str, list[str]] = {}
+    if area in PREPARE:
+        root = ROOT / AREAS[area][0]
+        subprocess.run([sys.executable, "-c", PREPARE[area]], cwd=root, check=True, timeout=300)
     for root_name in AREAS[area]:
         mods = [m for m in modules(area) if m.importable and m.root == ROOT / root_name]
         if not mods:

@@ -4,7 +4,6 @@ inválidas con `errors` (nunca un 500)."""
 from __future__ import annotations
 
 import httpx
-import joblib
 import numpy as np
 import pytest
 from graphql_iris_service import create_app
@@ -16,10 +15,8 @@ BATCH = "query ($x: [[Float!]!]!) { predictBatch(instances: $x) { classIndex } }
 
 
 @pytest.fixture(scope="module")
-def graphql_url(bundle, tmp_path_factory):
-    path = tmp_path_factory.mktemp("modelo") / "iris.joblib"
-    joblib.dump(bundle, path)
-    with UvicornThread(create_app(path)).start(health_path="/ready") as server:
+def graphql_url(model_path):
+    with UvicornThread(create_app(model_path)).start(health_path="/ready") as server:
         yield server.url + "/graphql"
 
 

@@ -9,37 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import inference_codegen
+import inference_pb2 as pb2
 import numpy as np
 import pytest
+from clase3_helpers import SETOSA, rows, wait_until
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_inference.server import SERVICE_NAME, build_server
+from grpc_inference.servicer import InferenceServicer
 from grpc_inference_client import InferenceClient, input_error
-from grpc_inference_server import (
-    SERVICE_NAME,
-    InferenceServicer,
-    build_server,
-    pb2,
-)
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
-
-SETOSA = [5.1, 3.5, 1.4, 0.2]
-
-
-def rows(n: int, seed: int = 0) -> np.ndarray:
-    from sklearn.datasets import load_iris
-
-    data = load_iris().data
-    return data[np.random.default_rng(seed).integers(0, len(data), size=n)]
-
-
-def wait_until(predicate, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
 
 
 # --- código generado ----------------------------------------------------------------
@@ -271,7 +251,7 @@ class FlakyServicer(InferenceServicer):
     failures = 0
 
     def Predict(self, request, context):
-        self._count("attempts")
+        self.count("attempts")
         if self.stats["attempts"] <= self.failures:
             context.abort(grpc.StatusCode.UNAVAILABLE, "réplica reiniciándose")
         return super().Predict(request, context)

@@ -7,8 +7,7 @@ import shutil
 import subprocess
 
 import numpy as np
-
-from conftest import HANDS_ON
+from clase3_helpers import HANDS_ON
 
 NODE_CLIENT = HANDS_ON / "node_client"
 
