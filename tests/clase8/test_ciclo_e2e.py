@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 import time
 import uuid
@@ -19,16 +18,17 @@ import httpx
 import pytest
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
-from proyecto_ref import pipeline, service, streaming
-from proyecto_ref.airflow_client import AirflowClient
+from openapi_contract import assert_declared
+from proyecto_ref import app as app_module
+from proyecto_ref import pipeline, streaming
+from proyecto_ref.airflow_client import DAG_ID, AirflowClient
 from proyecto_ref.config import DEV_API_KEY, Settings
 
 from coursekit import UvicornThread, stack
 
 pytestmark = pytest.mark.stack
-os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 KEY = {"X-API-Key": DEV_API_KEY}
-CUSTOMER = {"antiguedad_meses": 3, "cargo_mensual": 120, "reclamos": 4, "uso_datos_gb": 2}
+CUSTOMER = {"tenure_months": 3, "monthly_charge": 120, "complaints": 4, "data_usage_gb": 2}
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +38,8 @@ def settings() -> Settings:
         model_name="clase8-churn-e2e",
         prefix="clase8/e2e",
         reload_interval_s=0.5,
-        topic_events="clase8-e2e-eventos",
-        topic_predictions="clase8-e2e-predicciones",
+        topic_events="clase8-e2e-events",
+        topic_predictions="clase8-e2e-predictions",
         topic_dlq="clase8-e2e-dlq",
         consumer_group="clase8-e2e",
     )
@@ -59,37 +59,49 @@ def wait_until(condition, timeout: float, what: str):
 def test_full_cycle(settings):
     # 1. El DAG, disparado por la API REST de Airflow, promueve la primera versión.
     airflow = AirflowClient(stack.endpoint("airflow"))
-    airflow.wait_for_dag("clase8_proyecto")
-    airflow.unpause("clase8_proyecto")
-    conf = {"batch": "inicial", "model_name": settings.model_name, "prefix": settings.prefix}
-    run_id = airflow.trigger("clase8_proyecto", conf)
-    state = airflow.wait("clase8_proyecto", run_id, timeout=240)
-    assert state == "success", airflow.task_states("clase8_proyecto", run_id)
-    decision = airflow.xcom("clase8_proyecto", run_id, "train_and_promote")["promotion"]
+    airflow.wait_for_dag(DAG_ID)
+    airflow.wait_idle(DAG_ID)  # corridas ajenas (el notebook) no cuentan en el tiempo límite
+    airflow.unpause(DAG_ID)
+    conf = {"batch": "initial", "model_name": settings.model_name, "prefix": settings.prefix}
+    run_id = airflow.trigger(DAG_ID, conf)
+    state = airflow.wait(DAG_ID, run_id, timeout=240)
+    assert state == "success", airflow.task_states(DAG_ID, run_id)
+    decision = airflow.xcom(DAG_ID, run_id, "train_and_promote")["promotion"]
     assert decision["promoted"] and decision["version"] == "1"
     client = MlflowClient(settings.mlflow_tracking_uri)
     assert client.get_model_version_by_alias(settings.model_name, "champion").version == "1"
+    assert client.get_model_version(settings.model_name, "1").tags == {
+        "batch": "initial",
+        "decision": "promoted",
+    }
     airflow.close()
 
-    # 2. La API sirve al campeón, con credenciales y validación.
+    # 2. La API sirve al campeón, con credenciales y validación (todo declarado en OpenAPI).
     stop = threading.Event()
     consumer = threading.Thread(target=streaming.run, args=(settings, stop), daemon=True)
-    with UvicornThread(service.create_app(settings)).start(health_path="/ready", timeout=60) as srv:
+    app = app_module.create_app(settings)
+    spec = app.openapi()
+    with UvicornThread(app).start(health_path="/ready", timeout=60) as srv:
         api = httpx.Client(base_url=srv.url, timeout=30)
-        assert api.get("/v1/model").status_code == 401
+        ready = api.get("/ready")
+        assert ready.json() == {"status": "ready", "model": settings.model_name, "version": "1"}
+        unauthorized = api.get("/v1/model")
+        assert unauthorized.status_code == 401
         assert api.get("/v1/model", headers=KEY).json()["version"] == "1"
         ok = api.post("/v1/predict", json={"instances": [CUSTOMER]}, headers=KEY)
         assert ok.status_code == 200 and ok.json()["predictions"][0]["version"] == "1"
         bad = api.post(
-            "/v1/predict", json={"instances": [{**CUSTOMER, "reclamos": 99}]}, headers=KEY
+            "/v1/predict", json={"instances": [{**CUSTOMER, "complaints": 99}]}, headers=KEY
         )
         assert bad.status_code == 422
-        assert bad.json()["errors"][0]["field"] == "instances.0.reclamos"
+        assert bad.json()["errors"][0]["field"] == "instances.0.complaints"
+        for response in (ready, unauthorized, ok, bad):
+            assert_declared(spec, response)
 
         # 3. Reentrenar con datos mejores promueve la versión 2 y la API la toma sola.
         streaming.ensure_topics(settings)
         consumer.start()
-        result = pipeline.run(settings, "mejorado")
+        result = pipeline.run(settings, "improved")
         assert result["promotion"]["promoted"] and result["promotion"]["version"] == "2"
         wait_until(
             lambda: api.get("/v1/model", headers=KEY).json()["version"] == "2",
@@ -98,38 +110,43 @@ def test_full_cycle(settings):
         )
 
         # 4. Las predicciones por Kafka llegan, con el nuevo campeón; lo malformado, a la DLQ.
-        from kafka import KafkaConsumer, KafkaProducer
-
-        nonce = uuid.uuid4().hex[:8]
-        producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
-        reader = KafkaConsumer(
-            settings.topic_predictions,
-            settings.topic_dlq,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            auto_offset_reset="earliest",
-            consumer_timeout_ms=1000,
-        )
-        producer.send(
-            settings.topic_events, json.dumps({"id": nonce, "cliente": CUSTOMER}).encode()
-        )
-        producer.send(settings.topic_events, json.dumps({"id": f"{nonce}-x"}).encode())
-        producer.flush()
-        found: dict[str, tuple[str, dict]] = {}
-        deadline = time.monotonic() + 60
-        while len(found) < 2 and time.monotonic() < deadline:
-            for message in reader:
-                value = json.loads(message.value)
-                if str(value.get("id", "")).startswith(nonce):
-                    found[value["id"]] = (message.topic, value)
-        producer.close()
-        reader.close()
+        nonce, found = exchange_events(settings)
         api.close()
     stop.set()
     consumer.join(timeout=30)
     assert not consumer.is_alive()
+    assert set(found) == {nonce, f"{nonce}-x"}, found
     topic, prediction = found[nonce]
     assert topic == settings.topic_predictions and prediction["version"] == "2"
     assert found[f"{nonce}-x"] == (
         settings.topic_dlq,
-        {"id": f"{nonce}-x", "reason": "falta el campo 'cliente'"},
+        {"id": f"{nonce}-x", "reason": "falta el campo 'customer'"},
     )
+
+
+def exchange_events(settings: Settings) -> tuple[str, dict[str, tuple[str, dict]]]:
+    """Manda un evento válido y uno sin cliente; devuelve su id y {id: (tema, valor)}."""
+    from kafka import KafkaConsumer, KafkaProducer
+
+    nonce = uuid.uuid4().hex[:8]
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers)
+    reader = KafkaConsumer(
+        settings.topic_predictions,
+        settings.topic_dlq,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=1000,
+    )
+    producer.send(settings.topic_events, json.dumps({"id": nonce, "customer": CUSTOMER}).encode())
+    producer.send(settings.topic_events, json.dumps({"id": f"{nonce}-x"}).encode())
+    producer.flush()
+    found: dict[str, tuple[str, dict]] = {}
+    deadline = time.monotonic() + 60
+    while len(found) < 2 and time.monotonic() < deadline:
+        for message in reader:
+            value = json.loads(message.value)
+            if str(value.get("id", "")).startswith(nonce):
+                found[value["id"]] = (message.topic, value)
+    producer.close()
+    reader.close()
+    return nonce, found

@@ -40,6 +40,7 @@ def test_template_has_the_promised_files():
         "Makefile",
         "Dockerfile",
         "compose.yml",
+        "compose.stack.yml",
         ".env.example",
         ".github/workflows/ci.yml",
         "dags/mi_proyecto_dag.py",
@@ -61,3 +62,22 @@ def test_template_compose_parses():
     compose = yaml.safe_load((TEMPLATE / "compose.yml").read_text())
     api = compose["services"]["api"]
     assert api["ports"] == ["127.0.0.1:8000:8000"] and "healthcheck" in api
+    dockerfile = (TEMPLATE / "Dockerfile").read_text()
+    assert '"--factory", "mi_proyecto.app:create_app"' in dockerfile
+    assert "APP_ENV=containers" in dockerfile
+
+
+def test_template_airflow_imports_the_package_by_pythonpath():
+    """Con el stack del curso, Airflow monta src/ y dags/ y pone src en su PYTHONPATH."""
+    stack = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["airflow"]
+    extra = yaml.safe_load((TEMPLATE / "compose.stack.yml").read_text())["services"]
+    airflow = extra["airflow"]
+    mounts = dict(v.rsplit(":", 2)[:2] for v in airflow["volumes"])
+    src = next(target for source, target in mounts.items() if source.endswith("}/src"))
+    assert any(source.endswith("}/dags") for source in mounts)
+    path = airflow["environment"]["PYTHONPATH"].split(":")
+    assert src in path
+    assert set(stack["environment"]["PYTHONPATH"].split(":")) <= set(path)  # las clases siguen
+    assert extra["api"]["depends_on"]["mlflow"] == {"condition": "service_healthy"}
+    dag = (TEMPLATE / "dags" / "mi_proyecto_dag.py").read_text()
+    assert "sys.path" not in dag.replace("no toca `sys.path`", "")

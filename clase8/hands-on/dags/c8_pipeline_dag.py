@@ -2,37 +2,29 @@
 
 Cada tarea llama a funciones del paquete ``proyecto_ref`` (clase8/proyecto): el DAG solo
 orquesta; la lógica vive en el paquete, que también se ejecuta sin Airflow
-(``python -m proyecto_ref.pipeline``) y se prueba aparte.
+(``python -m proyecto_ref pipeline``) y se prueba aparte.
 
 Dos tareas y no cuatro: cada tarea es un proceso nuevo que vuelve a importar pandas, scikit-learn
 y MLflow (varios segundos en una máquina chica). Con datos chicos conviene agrupar los pasos que
 comparten dependencias; la frontera que importa es la validación, que detiene el DAG si el lote es
 malo antes de entrenar nada.
 
-Airflow corre en su propio entorno, que no tiene el paquete instalado: el DAG agrega al
-``sys.path`` la carpeta del proyecto (``PROYECTO_REF_PATH`` o, por defecto, ``clase8/proyecto``
-relativa a este archivo, que el stack local enlaza en la carpeta de DAGs).
+Airflow corre en su propio entorno, que no tiene el paquete instalado: el *stack* pone la
+carpeta ``clase8/proyecto`` en el ``PYTHONPATH`` de Airflow (modo local: ``make stack-up``;
+contenedores: ``docker-compose.yml`` la monta en ``/opt/airflow/clases/clase8``). El DAG solo
+importa; no toca ``sys.path``.
 
-Parámetros (``conf`` al disparar): ``batch`` (inicial, mejorado, defectuoso), ``model_name`` y
+Parámetros (``conf`` al disparar): ``batch`` (initial, improved, faulty), ``model_name`` y
 ``prefix`` (para aislar pruebas). Probar sin scheduler:
 
-    .venv/bin/python stack/localstack.py airflow dags test clase8_proyecto -c '{"batch": "inicial"}'
+    .venv/bin/python -m stack.localstack airflow dags test clase8_proyecto -c '{"batch": "initial"}'
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from airflow.sdk import Param, dag, get_current_context, task
-
-PROJECT = os.environ.get("PROYECTO_REF_PATH") or str(
-    Path(__file__).resolve().parents[2] / "proyecto"
-)
-if PROJECT not in sys.path:
-    sys.path.insert(0, PROJECT)
 
 
 def settings():
@@ -53,7 +45,7 @@ def settings():
     catchup=False,
     max_active_runs=1,
     params={
-        "batch": Param("inicial", enum=["inicial", "mejorado", "defectuoso"]),
+        "batch": Param("initial", enum=["initial", "improved", "faulty"]),
         "model_name": Param("", type="string", description="vacío = el de la configuración"),
         "prefix": Param("", type="string", description="vacío = el de la configuración"),
     },
@@ -64,19 +56,19 @@ def clase8_proyecto():
     @task
     def ingest_and_validate() -> dict:
         """Lote crudo a la zona raw; validado (o rechazado: la tarea falla) a la zona curated."""
-        from proyecto_ref import data
+        from proyecto_ref import lake
 
         batch = get_current_context()["params"]["batch"]
-        data.ingest(settings(), batch)
-        return data.validate_and_curate(settings(), batch)
+        lake.ingest(settings(), batch)
+        return lake.validate_and_curate(settings(), batch)
 
     @task
     def train_and_promote(report: dict) -> dict:
         """Nueva versión en MLflow; pasa a champion solo si supera al campeón vigente."""
-        from proyecto_ref import training
+        from proyecto_ref import promotion, training
 
         trained = training.train_and_register(settings(), get_current_context()["params"]["batch"])
-        decision = training.promote_if_better(settings(), trained["version"])
+        decision = promotion.promote_if_better(settings(), trained["version"])
         return {"training": trained, "promotion": decision}
 
     train_and_promote(ingest_and_validate())

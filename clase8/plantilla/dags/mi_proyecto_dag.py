@@ -1,44 +1,43 @@
 """DAG del proyecto: cada tarea llama a funciones de `mi_proyecto` (el DAG solo orquesta).
 
-Copiar esta carpeta a la carpeta de DAGs de Airflow (o montarla, como el stack del curso monta
-clase8/hands-on/dags) y definir MI_PROYECTO_SRC con la ruta a `src/` si el paquete no está
-instalado en el entorno de Airflow.
+El DAG no toca `sys.path`: el paquete tiene que estar en el `PYTHONPATH` de Airflow. Con el
+stack del curso, `compose.stack.yml` monta `dags/` y `src/` en el contenedor de Airflow y agrega
+`src` a su `PYTHONPATH` (`make up-stack`). En otro Airflow: instalar el paquete en su entorno o
+agregar la carpeta `src` a su `PYTHONPATH`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import datetime
-from pathlib import Path
 
 from airflow.sdk import dag, task
-
-SRC = os.environ.get("MI_PROYECTO_SRC") or str(Path(__file__).resolve().parents[1] / "src")
-if SRC not in sys.path:
-    sys.path.insert(0, SRC)
 
 
 @dag(dag_id="mi_proyecto", schedule=None, start_date=datetime(2026, 1, 1), catchup=False)
 def mi_proyecto():
     @task
-    def entrenar_y_registrar() -> str:
+    def train_and_register() -> str:
         from mi_proyecto import data, train
+        from mi_proyecto.config import Settings
 
+        settings = Settings.from_env()
         model = train.train(data.validate(data.generate(seed=1)))
         metrics = train.evaluate(model, data.generate(seed=2))
-        uri = os.environ.get("MLFLOW_TRACKING_URI", "http://localhost:5000")
-        return train.register(model, metrics, uri, "mi-modelo")
+        return train.register(model, metrics, settings.mlflow_tracking_uri, settings.model_name)
 
     @task
-    def promover(version: str) -> None:
+    def promote(version: str) -> None:
         # TODO: comparar con el campeón actual sobre el mismo conjunto y mover el alias solo si
-        # mejora (ver clase8/proyecto/proyecto_ref/training.py: promote_if_better).
+        # mejora (ver clase8/proyecto/proyecto_ref/promotion.py: promote_if_better).
         from mlflow import MlflowClient
 
-        MlflowClient().set_registered_model_alias("mi-modelo", "champion", version)
+        from mi_proyecto.config import Settings
 
-    promover(entrenar_y_registrar())
+        settings = Settings.from_env()
+        client = MlflowClient(settings.mlflow_tracking_uri)
+        client.set_registered_model_alias(settings.model_name, "champion", version)
+
+    promote(train_and_register())
 
 
 mi_proyecto()

@@ -3,17 +3,17 @@ import pytest
 from mi_proyecto import data
 
 
-def test_datos_reproducibles():
+def test_data_is_reproducible():
     assert data.generate(seed=3).equals(data.generate(seed=3))
 
 
-def test_validacion_descarta_filas_fuera_de_rango():
+def test_validation_drops_out_of_range_rows():
     df = data.generate(rows=100)
     df.loc[0, "x1"] = -1
     assert len(data.validate(df)) == 99
 
 
-def test_validacion_frena_un_lote_roto():
+def test_validation_stops_a_broken_batch():
     df = data.generate(rows=100)
     df["x1"] = df["x1"] * 1000
     with pytest.raises(data.DataValidationError):

@@ -4,16 +4,16 @@ Airflow 3 autentica la API con un JWT que entrega ``/auth/token``. En el stack d
 (``SIMPLE_AUTH_MANAGER_ALL_ADMINS=True``, solo desarrollo) ``GET /auth/token`` lo entrega sin
 credenciales; en un Airflow real se hace ``POST /auth/token`` con usuario y contraseña.
 
-    python -m proyecto_ref.airflow_client --batch mejorado     # dispara y espera
+    python -m proyecto_ref trigger --batch improved     # dispara y espera (ver cli.py)
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import httpx
 
+DAG_ID = "clase8_proyecto"
 FINISHED = {"success", "failed"}
 
 
@@ -31,6 +31,23 @@ class AirflowClient:
                 raise TimeoutError(f"Airflow no registró el DAG {dag_id} en {timeout:.0f} s")
             time.sleep(2)
         return response.raise_for_status().json()
+
+    def wait_idle(self, dag_id: str, timeout: float = 600.0) -> None:
+        """Espera a que el DAG no tenga corridas en cola ni en curso (p. ej. de una ejecución
+        anterior interrumpida, que si no terminaría registrando modelos a destiempo)."""
+        deadline = time.monotonic() + timeout
+        while self.active_runs(dag_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"el DAG {dag_id} sigue con corridas en curso tras {timeout:.0f} s"
+                )
+            time.sleep(2)
+
+    def active_runs(self, dag_id: str) -> int:
+        """Cuántas corridas del DAG están en cola o en curso."""
+        params = {"state": ["queued", "running"]}
+        runs = self.http.get(f"/api/v2/dags/{dag_id}/dagRuns", params=params)
+        return runs.raise_for_status().json()["total_entries"]
 
     def unpause(self, dag_id: str) -> None:
         self.http.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False}).raise_for_status()
@@ -67,21 +84,3 @@ class AirflowClient:
 
     def close(self) -> None:
         self.http.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Dispara el DAG clase8_proyecto y espera su fin")
-    parser.add_argument("--url", default="http://localhost:8080")
-    parser.add_argument("--batch", default="inicial")
-    parser.add_argument("--model-name", default="")
-    args = parser.parse_args(argv)
-    client = AirflowClient(args.url)
-    client.unpause("clase8_proyecto")
-    run_id = client.trigger("clase8_proyecto", {"batch": args.batch, "model_name": args.model_name})
-    state = client.wait("clase8_proyecto", run_id)
-    print(run_id, state, client.task_states("clase8_proyecto", run_id))
-    return 0 if state == "success" else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,11 +1,12 @@
 """Configuración por entorno: un solo objeto, leído de variables de entorno con valores por defecto.
 
-El mismo código corre en tres entornos; solo cambian las variables:
+El mismo código corre en tres entornos (`APP_ENV`, el mismo nombre en todo el libro); solo
+cambian las variables:
 
-- ``local``: el stack local (``make stack-up``) y la app con uvicorn; todo en ``localhost``.
-- ``contenedores``: docker compose; los servicios se llaman por su nombre (``mlflow:5000``,
+- ``development`` (por defecto): el stack local (``make stack-up``); todo en ``localhost``.
+- ``containers``: docker compose; los servicios se llaman por su nombre (``mlflow:5000``,
   ``kafka:19092``, ``minio:9000``), que el archivo de compose pasa como variables.
-- ``produccion``: como contenedores, pero se niega a arrancar con secretos de desarrollo.
+- ``production``: como contenedores, pero se niega a arrancar con secretos de desarrollo.
 
 Valores de desarrollo (públicos, están en el libro): la clave de API ``dev-clave-proyecto-0001``
 y el secreto JWT ``dev-secreto-jwt-proyecto-clase8-no-usar-en-produccion``.
@@ -15,18 +16,40 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 DEV_API_KEY = "dev-clave-proyecto-0001"
 DEV_JWT_SECRET = "dev-secreto-jwt-proyecto-clase8-no-usar-en-produccion"
-ENVIRONMENTS = ("local", "contenedores", "produccion")
+ENVIRONMENTS = ("development", "containers", "production")
+
+# Campo de Settings → variable de entorno que lo define.
+VARIABLES = {
+    "env": "APP_ENV",
+    "mlflow_tracking_uri": "MLFLOW_TRACKING_URI",
+    "s3_endpoint_url": "AWS_ENDPOINT_URL",
+    "aws_access_key_id": "AWS_ACCESS_KEY_ID",
+    "aws_secret_access_key": "AWS_SECRET_ACCESS_KEY",
+    "aws_region": "AWS_DEFAULT_REGION",
+    "kafka_bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
+    "prefix": "PROYECTO_PREFIX",
+    "experiment": "PROYECTO_EXPERIMENT",
+    "model_name": "PROYECTO_MODEL_NAME",
+    "min_improvement": "PROYECTO_MIN_IMPROVEMENT",
+    "reload_interval_s": "PROYECTO_RELOAD_INTERVAL_S",
+    "api_keys": "PROYECTO_API_KEYS",
+    "jwt_secret": "PROYECTO_JWT_SECRET",
+    "topic_events": "PROYECTO_TOPIC_EVENTS",
+    "topic_predictions": "PROYECTO_TOPIC_PREDICTIONS",
+    "topic_dlq": "PROYECTO_TOPIC_DLQ",
+    "consumer_group": "PROYECTO_CONSUMER_GROUP",
+}
 
 
 @dataclass(frozen=True)
 class Settings:
     """Todo lo configurable del proyecto. Inmutable: para variar algo, ``with_overrides``."""
 
-    env: str = "local"
+    env: str = "development"
     # Servicios del stack (mismas variables y valores por defecto que coursekit/stack.py).
     mlflow_tracking_uri: str = "http://localhost:5000"
     s3_endpoint_url: str = "http://localhost:9000"
@@ -48,41 +71,28 @@ class Settings:
     reload_interval_s: float = 10.0
     api_keys: tuple[str, ...] = field(default=(DEV_API_KEY,))
     jwt_secret: str = DEV_JWT_SECRET
-    topic_events: str = "clase8-eventos"
-    topic_predictions: str = "clase8-predicciones"
+    topic_events: str = "clase8-events"
+    topic_predictions: str = "clase8-predictions"
     topic_dlq: str = "clase8-dlq"
-    consumer_group: str = "clase8-inferencia"
+    consumer_group: str = "clase8-inference"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Lee la configuración del entorno; lo que no está definido toma el valor por defecto."""
-        e = os.environ if environ is None else environ
-        d = cls()
-
-        def get(name: str, default: str) -> str:
-            return e.get(name) or default
-
-        keys = get("PROYECTO_API_KEYS", ",".join(d.api_keys))
-        settings = cls(
-            env=get("PROYECTO_ENV", d.env),
-            mlflow_tracking_uri=get("MLFLOW_TRACKING_URI", d.mlflow_tracking_uri),
-            s3_endpoint_url=get("AWS_ENDPOINT_URL", d.s3_endpoint_url),
-            aws_access_key_id=get("AWS_ACCESS_KEY_ID", d.aws_access_key_id),
-            aws_secret_access_key=get("AWS_SECRET_ACCESS_KEY", d.aws_secret_access_key),
-            aws_region=get("AWS_DEFAULT_REGION", d.aws_region),
-            kafka_bootstrap_servers=get("KAFKA_BOOTSTRAP_SERVERS", d.kafka_bootstrap_servers),
-            prefix=get("PROYECTO_PREFIX", d.prefix),
-            experiment=get("PROYECTO_EXPERIMENT", d.experiment),
-            model_name=get("PROYECTO_MODEL_NAME", d.model_name),
-            min_improvement=float(get("PROYECTO_MIN_IMPROVEMENT", str(d.min_improvement))),
-            reload_interval_s=float(get("PROYECTO_RELOAD_INTERVAL_S", str(d.reload_interval_s))),
-            api_keys=tuple(k.strip() for k in keys.split(",") if k.strip()),
-            jwt_secret=get("PROYECTO_JWT_SECRET", d.jwt_secret),
-            topic_events=get("PROYECTO_TOPIC_EVENTS", d.topic_events),
-            topic_predictions=get("PROYECTO_TOPIC_PREDICTIONS", d.topic_predictions),
-            topic_dlq=get("PROYECTO_TOPIC_DLQ", d.topic_dlq),
-            consumer_group=get("PROYECTO_CONSUMER_GROUP", d.consumer_group),
-        )
+        environ = os.environ if environ is None else environ
+        types = {f.name: f.type for f in fields(cls)}
+        values = {}
+        for name, variable in VARIABLES.items():
+            raw = environ.get(variable)
+            if not raw:
+                continue
+            if name == "api_keys":
+                values[name] = tuple(k.strip() for k in raw.split(",") if k.strip())
+            elif types[name] == "float":
+                values[name] = _number(variable, raw)
+            else:
+                values[name] = raw
+        settings = cls(**values)
         settings.check()
         return settings
 
@@ -95,13 +105,13 @@ class Settings:
     def check(self) -> None:
         """Falla con un mensaje claro si la configuración no tiene sentido para su entorno."""
         if self.env not in ENVIRONMENTS:
-            raise ValueError(f"PROYECTO_ENV={self.env!r} no es válido; usar uno de {ENVIRONMENTS}")
+            raise ValueError(f"APP_ENV={self.env!r} no es válido; usar uno de {ENVIRONMENTS}")
         if not self.api_keys:
             raise ValueError("PROYECTO_API_KEYS está vacía: la API quedaría sin clientes")
-        if self.env == "produccion":
+        if self.env == "production":
             if DEV_API_KEY in self.api_keys or self.jwt_secret == DEV_JWT_SECRET:
                 raise ValueError(
-                    "PROYECTO_ENV=produccion con secretos de desarrollo: definir "
+                    "APP_ENV=production con secretos de desarrollo: definir "
                     "PROYECTO_API_KEYS y PROYECTO_JWT_SECRET"
                 )
             if len(self.jwt_secret) < 32:
@@ -122,3 +132,10 @@ class Settings:
             aws_secret_access_key=self.aws_secret_access_key,
             region_name=self.aws_region,
         )
+
+
+def _number(variable: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{variable}={raw!r} no es un número") from None

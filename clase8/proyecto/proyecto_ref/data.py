@@ -1,11 +1,11 @@
-"""Datos del proyecto: el esquema, los lotes, la validación y la ingesta al data lake (S3).
+"""Datos del proyecto: el esquema, los lotes y la validación (la ingesta al lake está en ``lake``).
 
-El caso: predecir si un cliente de un servicio de telefonía abandona (``abandona`` = 1) a partir
+El caso: predecir si un cliente de un servicio de telefonía abandona (``churn`` = 1) a partir
 de cuatro variables. Los lotes se generan con semillas fijas (nada se descarga):
 
-- ``inicial``: pocos datos, solo clientes nuevos y con muchas etiquetas mal cargadas;
-- ``mejorado``: más datos, de toda la población y bien etiquetados;
-- ``defectuoso``: un lote roto (columnas fuera de rango), que la validación debe frenar.
+- ``initial``: pocos datos, solo clientes nuevos y con muchas etiquetas mal cargadas;
+- ``improved``: más datos, de toda la población y bien etiquetados;
+- ``faulty``: un lote roto (columnas fuera de rango), que la validación debe frenar.
 
 Cada lote trae algunas filas inválidas a propósito (nulos, valores fuera de rango): la
 validación las descarta, las cuenta y deja un informe junto a los datos curados.
@@ -13,8 +13,6 @@ validación las descarta, las cuenta y deja un informe junto a los datos curados
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,12 +21,12 @@ import pandas as pd
 # Esquema: la única definición de las variables y sus rangos válidos. La API (pydantic) y el
 # consumidor de Kafka validan con estas mismas reglas.
 FEATURES: dict[str, tuple[float, float, str]] = {
-    "antiguedad_meses": (0, 120, "meses como cliente"),
-    "cargo_mensual": (0, 500, "cargo mensual en USD"),
-    "reclamos": (0, 20, "reclamos en los últimos 6 meses"),
-    "uso_datos_gb": (0, 200, "datos móviles usados por mes, en GB"),
+    "tenure_months": (0, 120, "meses como cliente"),
+    "monthly_charge": (0, 500, "cargo mensual en USD"),
+    "complaints": (0, 20, "reclamos en los últimos 6 meses"),
+    "data_usage_gb": (0, 200, "datos móviles usados por mes, en GB"),
 }
-TARGET = "abandona"
+TARGET = "churn"
 COLUMNS = [*FEATURES, TARGET]
 MIN_ROWS = 100
 MAX_REJECTED_FRACTION = 0.10
@@ -43,9 +41,9 @@ class Batch:
 
 
 BATCHES = {
-    "inicial": Batch(rows=300, label_noise=0.30, max_tenure=18, seed=11),
-    "mejorado": Batch(rows=2000, label_noise=0.02, max_tenure=120, seed=12),
-    "defectuoso": Batch(rows=300, label_noise=0.0, max_tenure=120, seed=13),
+    "initial": Batch(rows=300, label_noise=0.30, max_tenure=18, seed=11),
+    "improved": Batch(rows=2000, label_noise=0.02, max_tenure=120, seed=12),
+    "faulty": Batch(rows=300, label_noise=0.0, max_tenure=120, seed=13),
 }
 
 
@@ -60,10 +58,10 @@ def _customers(rng: np.random.Generator, n: int, max_tenure: float) -> pd.DataFr
     usage = rng.gamma(2.0, 8.0, n).clip(0, 199).round(1)
     return pd.DataFrame(
         {
-            "antiguedad_meses": tenure,
-            "cargo_mensual": charge,
-            "reclamos": complaints.astype(float),
-            "uso_datos_gb": usage,
+            "tenure_months": tenure,
+            "monthly_charge": charge,
+            "complaints": complaints.astype(float),
+            "data_usage_gb": usage,
         }
     )
 
@@ -72,11 +70,11 @@ def _true_churn(df: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     """La "realidad" que el modelo intenta aprender (no lineal en la antigüedad)."""
     logit = (
         -1.0
-        + 0.9 * df["reclamos"]
-        - 0.06 * df["antiguedad_meses"]
-        + 0.0004 * df["antiguedad_meses"] ** 2
-        + 0.025 * (df["cargo_mensual"] - 70)
-        - 0.04 * df["uso_datos_gb"]
+        + 0.9 * df["complaints"]
+        - 0.06 * df["tenure_months"]
+        + 0.0004 * df["tenure_months"] ** 2
+        + 0.025 * (df["monthly_charge"] - 70)
+        - 0.04 * df["data_usage_gb"]
     )
     return (rng.uniform(size=len(df)) < 1 / (1 + np.exp(-logit))).astype(int)
 
@@ -93,10 +91,10 @@ def generate_batch(name: str) -> pd.DataFrame:
     df[TARGET] = np.where(flip, 1 - y, y)
     # Errores de origen: ~2 % de filas con nulos o valores imposibles.
     bad = rng.choice(len(df), size=max(2, len(df) // 50), replace=False)
-    df.loc[bad[::2], "cargo_mensual"] = np.nan
-    df.loc[bad[1::2], "antiguedad_meses"] = -5
-    if name == "defectuoso":  # una exportación que cambió de unidad: uso en MB, no en GB
-        df["uso_datos_gb"] = df["uso_datos_gb"] * 1024
+    df.loc[bad[::2], "monthly_charge"] = np.nan
+    df.loc[bad[1::2], "tenure_months"] = -5
+    if name == "faulty":  # una exportación que cambió de unidad: uso en MB, no en GB
+        df["data_usage_gb"] = df["data_usage_gb"] * 1024
     return df
 
 
@@ -145,47 +143,3 @@ def validate(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     if len(clean) < MIN_ROWS:
         raise DataValidationError(f"quedan {len(clean)} filas válidas (mínimo {MIN_ROWS})")
     return clean, report
-
-
-# ------------------------------------------------------------------------- data lake (S3)
-
-
-def raw_key(settings, batch: str) -> str:
-    return f"{settings.prefix}/{batch}/clientes.csv"
-
-
-def curated_key(settings, batch: str) -> str:
-    return f"{settings.prefix}/{batch}/clientes.parquet"
-
-
-def ingest(settings, batch: str) -> str:
-    """Paso 1: deja el lote crudo en la zona *raw* del data lake (CSV, tal como llegó)."""
-    body = generate_batch(batch).to_csv(index=False).encode()
-    key = raw_key(settings, batch)
-    settings.s3_client().put_object(Bucket=settings.raw_bucket, Key=key, Body=body)
-    return f"s3://{settings.raw_bucket}/{key}"
-
-
-def validate_and_curate(settings, batch: str) -> dict:
-    """Paso 2: lee el crudo, valida y escribe en la zona *curated* el Parquet y su informe."""
-    s3 = settings.s3_client()
-    obj = s3.get_object(Bucket=settings.raw_bucket, Key=raw_key(settings, batch))
-    clean, report = validate(pd.read_csv(obj["Body"]))
-    buffer = io.BytesIO()
-    clean.to_parquet(buffer, index=False)
-    key = curated_key(settings, batch)
-    s3.put_object(Bucket=settings.curated_bucket, Key=key, Body=buffer.getvalue())
-    report_key = key.replace(".parquet", ".validacion.json")
-    s3.put_object(
-        Bucket=settings.curated_bucket,
-        Key=report_key,
-        Body=json.dumps(report, ensure_ascii=False, indent=2).encode(),
-    )
-    return {**report, "uri": f"s3://{settings.curated_bucket}/{key}"}
-
-
-def read_curated(settings, batch: str) -> pd.DataFrame:
-    obj = settings.s3_client().get_object(
-        Bucket=settings.curated_bucket, Key=curated_key(settings, batch)
-    )
-    return pd.read_parquet(io.BytesIO(obj["Body"].read()))

@@ -1,36 +1,102 @@
-"""Inferencia en tiempo real: consume eventos de Kafka y publica predicciones con el campeón.
+"""Inferencia en tiempo real por micro-lotes: consume eventos de Kafka y publica predicciones.
 
-    eventos (clase8-eventos) ──► este consumidor ──► predicciones (clase8-predicciones)
-                                        └──────────► descartes con motivo (clase8-dlq)
+    eventos (clase8-events) ──► este consumidor ──► predicciones (clase8-predictions)
+                                       └──────────► descartes con motivo (clase8-dlq)
 
-Cada evento es JSON: ``{"id": "...", "cliente": {antiguedad_meses, cargo_mensual, reclamos,
-uso_datos_gb}}``. Un evento malformado no detiene nada: va a la cola de descartes con el motivo.
-Semántica *al menos una vez*: el *offset* se confirma después de publicar los resultados.
-Usa el mismo ``ChampionStore`` que la API: predice siempre con el campeón vigente.
+Cada evento es JSON: ``{"id": "...", "customer": {tenure_months, monthly_charge, complaints,
+data_usage_gb}}``. El bucle, como en la Clase 4:
 
-    python -m proyecto_ref.streaming            # hasta Ctrl+C o SIGTERM
+1. junta un micro-lote: hasta ``max_events`` eventos o hasta que pasen ``max_wait_ms``;
+2. valida cada evento; uno malformado va a la cola de descartes (DLQ) con el motivo;
+3. predice todos los válidos con **una** llamada vectorizada al modelo;
+4. publica predicciones y descartes, espera la confirmación de Kafka (``flush``);
+5. recién entonces confirma el *offset* (*al menos una vez*: si el proceso muere antes, el lote
+   se vuelve a leer y a publicar; nada se pierde).
+
+Usa el mismo campeón que la API (``prediction.champion_watcher``). Sin campeón no consume: los
+eventos esperan en Kafka.
+
+    python -m proyecto_ref consume            # hasta Ctrl+C o SIGTERM
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import logging
-import signal
 import threading
+import time
 
 import pandas as pd
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import TopicAlreadyExistsError
 from pydantic import ValidationError
 
+from proyecto_ref import prediction
+from proyecto_ref.champion import ChampionWatcher, Served
 from proyecto_ref.config import Settings
-from proyecto_ref.model_store import ChampionStore
-from proyecto_ref.schemas import Customer, translate_errors
+from proyecto_ref.schemas import Customer, explain
 
-log = logging.getLogger("proyecto_ref.streaming")
+log = logging.getLogger(__name__)
+
+
+class InvalidEvent(ValueError):
+    """El evento no se puede procesar; `payload` es lo que va a la DLQ (id y motivo)."""
+
+    def __init__(self, payload: dict):
+        super().__init__(payload["reason"])
+        self.payload = payload
+
+
+def parse(raw: bytes) -> tuple[object, dict]:
+    """Un evento → (id, cliente validado). Lanza InvalidEvent con el motivo si no sirve."""
+    try:
+        event = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        reason = "el evento no es JSON válido"
+        raise InvalidEvent({"reason": reason, "raw": raw[:200].decode(errors="replace")}) from None
+    event_id = event.get("id") if isinstance(event, dict) else None
+    if not isinstance(event, dict) or "customer" not in event:
+        raise InvalidEvent({"id": event_id, "reason": "falta el campo 'customer'"})
+    try:
+        customer = Customer.model_validate(event["customer"])
+    except ValidationError as error:
+        raise InvalidEvent({"id": event_id, "reason": explain(error)}) from None
+    return event_id, customer.model_dump()
+
+
+def process(records: list[ConsumerRecord], served: Served) -> tuple[list, list]:
+    """Micro-lote → ([(clave, predicción)], [(clave, descarte)]); una sola llamada al modelo."""
+    valid, dead = [], []
+    for record in records:
+        try:
+            valid.append((record.key, *parse(record.value)))
+        except InvalidEvent as error:
+            dead.append((record.key, error.payload))
+    if not valid:
+        return [], dead
+    rows = pd.DataFrame([customer for _, _, customer in valid])
+    predictions = prediction.predict(served, rows)
+    results = [
+        (key, {"id": event_id, **p})
+        for (key, event_id, _), p in zip(valid, predictions, strict=True)
+    ]
+    return results, dead
+
+
+def collect(consumer: KafkaConsumer, max_events: int, max_wait_ms: int) -> list[ConsumerRecord]:
+    """Junta hasta `max_events` eventos o hasta que pasen `max_wait_ms` (lo que ocurra antes)."""
+    deadline = time.monotonic() + max_wait_ms / 1000
+    batch: list[ConsumerRecord] = []
+    while len(batch) < max_events:
+        remaining_ms = int((deadline - time.monotonic()) * 1000)
+        if remaining_ms <= 0:
+            break
+        polled = consumer.poll(timeout_ms=remaining_ms, max_records=max_events - len(batch))
+        batch += [record for records in polled.values() for record in records]
+    return batch
 
 
 def ensure_topics(settings: Settings) -> None:
@@ -44,80 +110,57 @@ def ensure_topics(settings: Settings) -> None:
         admin.close()
 
 
-def handle(raw: bytes, store: ChampionStore) -> tuple[str, dict]:
-    """Un evento → ("ok", predicción) o ("dlq", motivo). Nunca lanza excepción."""
-    try:
-        event = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return "dlq", {
-            "reason": "el evento no es JSON válido",
-            "raw": raw[:200].decode(errors="replace"),
-        }
-    if not isinstance(event, dict) or "cliente" not in event:
-        event_id = event.get("id") if isinstance(event, dict) else None
-        return "dlq", {"id": event_id, "reason": "falta el campo 'cliente'"}
-    try:
-        customer = Customer.model_validate(event["cliente"])
-    except ValidationError as error:
-        problems = translate_errors(error.errors())
-        reason = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        return "dlq", {"id": event.get("id"), "reason": reason}
-    model = store.current
-    if model is None:
-        return "dlq", {"id": event.get("id"), "reason": "no hay modelo campeón cargado"}
-    prediction = model.predict(pd.DataFrame([customer.model_dump()]))[0]
-    return "ok", {"id": event.get("id"), **prediction}
-
-
-def run(settings: Settings, stop: threading.Event, store: ChampionStore | None = None) -> dict:
-    """Bucle del consumidor; termina cuando `stop` se activa. Devuelve los contadores."""
-    ensure_topics(settings)
-    store = store or ChampionStore(settings).start()
+def connect(settings: Settings) -> tuple[KafkaConsumer, KafkaProducer]:
+    """Consumidor del grupo (confirmación manual) y productor que espera a todas las réplicas."""
+    servers = settings.kafka_bootstrap_servers
     consumer = KafkaConsumer(
         settings.topic_events,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        bootstrap_servers=servers,
         group_id=settings.consumer_group,
         auto_offset_reset="earliest",
-        enable_auto_commit=False,
+        enable_auto_commit=False,  # se confirma a mano, después de publicar
     )
-    producer = KafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode(),
-        acks="all",
-    )
+    producer = KafkaProducer(bootstrap_servers=servers, acks="all")
+    return consumer, producer
+
+
+def publish(producer: KafkaProducer, settings: Settings, results: list, dead: list) -> None:
+    """Predicciones y descartes a sus temas; vuelve cuando Kafka confirmó todo (flush)."""
+    for topic, messages in ((settings.topic_predictions, results), (settings.topic_dlq, dead)):
+        for key, payload in messages:
+            producer.send(topic, json.dumps(payload, ensure_ascii=False).encode(), key=key)
+    producer.flush()
+
+
+def run(
+    settings: Settings,
+    stop: threading.Event,
+    champion: ChampionWatcher | None = None,
+    max_events: int = 200,
+    max_wait_ms: int = 200,
+) -> dict:
+    """Bucle del consumidor; termina cuando `stop` se activa. Devuelve los contadores."""
+    ensure_topics(settings)
+    watcher = champion or prediction.champion_watcher(settings).start()
+    consumer, producer = connect(settings)
     counts = {"ok": 0, "dlq": 0}
     log.info("consumidor listo: %s → %s", settings.topic_events, settings.topic_predictions)
     try:
         while not stop.is_set():
-            batches = consumer.poll(timeout_ms=500)
-            for records in batches.values():
-                for record in records:
-                    kind, payload = handle(record.value, store)
-                    topic = settings.topic_predictions if kind == "ok" else settings.topic_dlq
-                    producer.send(topic, payload, key=record.key)
-                    counts[kind] += 1
-            if batches:
-                producer.flush()
-                consumer.commit()  # al menos una vez: confirmar después de publicar
+            served = watcher.current
+            if served is None:  # sin campeón no se consume: los eventos esperan en Kafka
+                stop.wait(0.5)
+                continue
+            records = collect(consumer, max_events, max_wait_ms)
+            if records:
+                results, dead = process(records, served)
+                publish(producer, settings, results, dead)  # 1) publicado y confirmado...
+                consumer.commit()  # 2) ...recién entonces se confirma la lectura
+                counts["ok"], counts["dlq"] = counts["ok"] + len(results), counts["dlq"] + len(dead)
     finally:
         consumer.close()
         producer.close()
-        store.stop()
+        if champion is None:  # el campeón creado acá se detiene acá
+            watcher.stop()
     log.info("consumidor detenido: %s", counts)
     return counts
-
-
-def main(argv: list[str] | None = None) -> int:
-    argparse.ArgumentParser(
-        description="Consumidor de Kafka con inferencia en tiempo real"
-    ).parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    run(Settings.from_env(), stop)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,4 +1,8 @@
-"""Configuración por entorno: todo lo que cambia entre máquinas viene de variables de entorno."""
+"""Configuración por entorno: todo lo que cambia entre máquinas viene de variables de entorno.
+
+`APP_ENV` (el mismo nombre en todo el curso): `development` (por defecto), `containers` o
+`production`, que se niega a arrancar con la clave de desarrollo.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEV_API_KEY = "dev-clave-cambiar"  # valor de desarrollo, documentado en .env.example
+ENVIRONMENTS = ("development", "containers", "production")
 
 
 @dataclass(frozen=True)
 class Settings:
-    env: str = "local"  # local | contenedores | produccion
+    env: str = "development"
     mlflow_tracking_uri: str = "http://localhost:5000"
     model_name: str = "mi-modelo"
     # URI del modelo que sirve la API: un alias del registro o, para pruebas, un archivo local.
@@ -33,7 +38,8 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        if self.env not in ("local", "contenedores", "produccion"):
-            raise ValueError(f"APP_ENV={self.env!r} no es válido")
-        if self.env == "produccion" and self.api_key == DEV_API_KEY:
-            raise ValueError("APP_ENV=produccion con la clave de desarrollo: definir APP_API_KEY")
+        """Falla con un mensaje claro si la configuración no sirve para su entorno."""
+        if self.env not in ENVIRONMENTS:
+            raise ValueError(f"APP_ENV={self.env!r} no es válido; usar uno de {ENVIRONMENTS}")
+        if self.env == "production" and self.api_key == DEV_API_KEY:
+            raise ValueError("APP_ENV=production con la clave de desarrollo: definir APP_API_KEY")

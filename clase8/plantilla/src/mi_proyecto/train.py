@@ -1,8 +1,12 @@
-"""Entrenamiento y evaluación. El registro en MLflow y la promoción van en `register`."""
+"""Entrenamiento y evaluación; `register` sube una versión al registro de MLflow.
+
+python -m mi_proyecto.train --output model.joblib
+"""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
@@ -24,15 +28,31 @@ def evaluate(model: Pipeline, df: pd.DataFrame) -> dict[str, float]:
 
 
 def register(model: Pipeline, metrics: dict[str, float], tracking_uri: str, name: str) -> str:
-    """Registra una versión en MLflow y devuelve su número (la promoción se decide aparte)."""
-    import mlflow
-    import mlflow.sklearn
+    """Registra una versión en MLflow y devuelve su número (la promoción se decide aparte).
 
-    mlflow.set_tracking_uri(tracking_uri)
-    with mlflow.start_run():
-        mlflow.log_metrics(metrics)
-        info = mlflow.sklearn.log_model(model, name="model", registered_model_name=name)
-    return str(info.registered_model_version)
+    Con `MlflowClient(tracking_uri)` y no `mlflow.set_tracking_uri`, que en MLflow 3 escribe
+    `MLFLOW_TRACKING_URI` en `os.environ` (estado global que afecta a todo el proceso).
+    """
+    import mlflow.sklearn
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient(tracking_uri)
+    experiment = client.get_experiment_by_name(name)
+    experiment_id = experiment.experiment_id if experiment else client.create_experiment(name)
+    run_id = client.create_run(experiment_id).info.run_id
+    for key, value in metrics.items():
+        client.log_metric(run_id, key, value)
+    with tempfile.TemporaryDirectory() as tmp:
+        mlflow.sklearn.save_model(model, f"{tmp}/model")
+        client.log_artifacts(run_id, f"{tmp}/model", artifact_path="model")
+    client.set_terminated(run_id)
+    try:
+        client.create_registered_model(name)
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_ALREADY_EXISTS":
+            raise
+    return str(client.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id).version)
 
 
 def main(argv: list[str] | None = None) -> int:
