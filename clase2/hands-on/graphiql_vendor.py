@@ -5,7 +5,7 @@ Sin acceso a internet queda en "Loading...". Este script lee esa página, descar
 de npm (`npm pack`) exactamente las versiones que pide, extrae los archivos, comprueba que su
 SHA-384 coincide con el atributo `integrity` de la página y los guarda en `graphiql_static/`
 con la misma estructura de rutas que unpkg (más la licencia de cada paquete).
-`mlflow_graphql.py` sirve esa carpeta en /graphiql-assets/ y reescribe las URL.
+`mlflow_graphql/router.py` sirve esa carpeta en /graphiql-assets/ y reescribe las URL.
 
     python graphiql_vendor.py           # descarga y verifica (necesita npm y el registro)
     python graphiql_vendor.py --check   # solo verifica la copia existente (sin red)
@@ -33,6 +33,7 @@ ASSET_RE = re.compile(
     r'(?:src|href)="https://unpkg\.com/(?P<package>(?:@[^/"]+/)?[^@/"]+)@(?P<version>[^/"]+)/'
     r'(?P<path>[^"]+)"\s+integrity="(?P<integrity>sha384-[^"]+)"'
 )
+LICENSE_FILES = ("package/license", "package/license.md")
 
 
 @dataclass(frozen=True)
@@ -71,46 +72,38 @@ def check() -> list[str]:
     return problems
 
 
+def npm_pack(spec: str, folder: Path) -> Path:
+    """Descarga el paquete `spec` (nombre@versión) del registro de npm como un .tgz."""
+    result = subprocess.run(
+        ["npm", "pack", spec, "--silent"], cwd=folder, check=True, capture_output=True, text=True
+    )
+    return folder / result.stdout.strip().splitlines()[-1]
+
+
+def read_package(tarball: Path, spec: str, path: str) -> tuple[bytes, bytes]:
+    """(contenido de `path`, texto de la licencia) de un paquete de npm."""
+    with tarfile.open(tarball) as archive:
+        data = archive.extractfile(f"package/{path}").read()
+        names = archive.getnames()
+        member = next((m for m in names if m.lower() in LICENSE_FILES), None)
+        if member is not None:
+            return data, archive.extractfile(member).read()
+        # Algunos paquetes solo declaran la licencia en package.json.
+        manifest = json.loads(archive.extractfile("package/package.json").read())
+    notice = f"{spec}: licencia {manifest['license']} (declarada en package.json)\n"
+    return data, notice.encode()
+
+
 def download() -> None:
+    """Descarga y verifica cada archivo que pide la página de GraphiQL."""
     with tempfile.TemporaryDirectory() as tmp:
         for asset in required_assets():
             spec = f"{asset.package}@{asset.version}"
-            tarball = (
-                Path(tmp)
-                / subprocess.run(
-                    ["npm", "pack", spec, "--silent"],
-                    cwd=tmp,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
-            with tarfile.open(tarball) as archive:
-                data = archive.extractfile(f"package/{asset.path}").read()
-                license_member = next(
-                    (
-                        m
-                        for m in archive.getnames()
-                        if m.lower() in ("package/license", "package/license.md")
-                    ),
-                    None,
-                )
-                license_text = (
-                    archive.extractfile(license_member).read() if license_member else None
-                )
-                archive_manifest = archive.extractfile("package/package.json").read()
+            data, license_text = read_package(npm_pack(spec, Path(tmp)), spec, asset.path)
             if sri(data) != asset.integrity:
                 raise RuntimeError(f"{spec}/{asset.path}: el hash no coincide con la página")
             asset.local_path.parent.mkdir(parents=True, exist_ok=True)
             asset.local_path.write_bytes(data)
-            if license_text is None:  # algunos paquetes solo la declaran en package.json
-                manifest = json.loads(archive_manifest)
-                license_text = (
-                    f"{spec}: licencia {manifest['license']} (declarada en package.json)\n"
-                )
-                license_text = license_text.encode()
             (TARGET / spec / "LICENSE").write_bytes(license_text)
             print(f"ok  {spec}/{asset.path}  ({len(data) / 1024:.0f} KiB)")
 

@@ -25,23 +25,20 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")  # sin telemetría: no hay internet
-# MLflow importa tqdm.auto, que en Jupyter sin ipywidgets avisa que no puede dibujar barras.
-warnings.filterwarnings("ignore", message="IProgress not found")
-
-import mlflow  # noqa: E402
-import mlflow.sklearn  # noqa: E402
-import sklearn  # noqa: E402
-from mlflow import MlflowClient  # noqa: E402
-from mlflow.entities import Metric, Param, RunTag  # noqa: E402
-from mlflow.models import infer_signature  # noqa: E402
-from sklearn.datasets import load_breast_cancer, load_iris, load_wine  # noqa: E402
-from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import mlflow
+import mlflow.sklearn
+import sklearn
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
+from mlflow.models import infer_signature
+from mlflow.telemetry import set_telemetry_client
+from sklearn.datasets import load_breast_cancer, load_iris, load_wine
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 HERE = Path(__file__).resolve().parent
 SEED_STORE = HERE / "artifacts" / "mlflow-seed"
@@ -63,8 +60,7 @@ CANDIDATES = {
         {"n_estimators": 20, "learning_rate": 0.1, "max_depth": 2},
     ),
 }
-
-
+# Tipos que skops debe aceptar al cargar árboles de scikit-learn (ver log_run).
 TREE_TYPES = ["sklearn.tree._tree.Tree"]
 
 
@@ -157,24 +153,45 @@ def log_run(client: MlflowClient, experiment_id: str, dataset: str, candidate: s
     return run_id
 
 
-def logged_model_id(client: MlflowClient, run_id: str) -> str:
-    """Id del modelo guardado por un run (MLflow 3: los modelos son entidades propias)."""
-    outputs = client.get_run(run_id).outputs
-    models = outputs.model_outputs if outputs else []
-    if not models:
-        raise ValueError(f"el run {run_id} no tiene un modelo guardado")
-    return models[0].model_id
-
-
 def register_version(client: MlflowClient, name: str, run_id: str):
     """Registra el modelo de un run como nueva versión de `name` (crea `name` si no existe)."""
     if not client.search_registered_models(filter_string=f"name = '{name}'"):
         client.create_registered_model(name, tags={"owner": "clase2"})
-    model_id = logged_model_id(client, run_id)
+    # MLflow 3: el modelo guardado es una entidad propia, con su id, que el run declara.
+    model_id = client.get_run(run_id).outputs.model_outputs[0].model_id
     # La ubicación de los artefactos y no "models:/<id>": con ese URI el registro de MLflow
     # buscaría el modelo con el URI de tracking global del proceso, no con el de `client`.
     source = client.get_logged_model(model_id).artifact_location
     return client.create_model_version(name, source=source, run_id=run_id, model_id=model_id)
+
+
+def seed_dataset(client: MlflowClient, store: Store, dataset: str, verbose: bool) -> None:
+    """Un experimento con sus cinco runs y un modelo registrado con los tres mejores."""
+    experiment_id = client.create_experiment(
+        experiment_name(dataset),
+        artifact_location=(store.artifacts / dataset).as_uri(),
+        tags={"dataset": dataset, "course": "MLOps II"},
+    )
+    for candidate in CANDIDATES:
+        log_run(client, experiment_id, dataset, candidate)
+    # Los tres mejores (exactitud, luego F1, luego nombre: orden total y reproducible),
+    # registrados del tercero al primero: la versión 3 es la mejor.
+    ranked = client.search_runs(
+        [experiment_id],
+        order_by=["metrics.accuracy DESC", "metrics.f1_macro DESC", "attributes.run_name ASC"],
+        max_results=3,
+    )
+    name = model_name(dataset)
+    for run in reversed(ranked):
+        register_version(client, name, run.info.run_id)
+    client.set_registered_model_alias(name, "champion", "2")
+    client.set_registered_model_alias(name, "challenger", "3")
+    if verbose:
+        best = ranked[0]
+        print(
+            f"{experiment_name(dataset):22} {len(CANDIDATES)} runs | mejor: {best.info.run_name}"
+            f" (accuracy={best.data.metrics['accuracy']:.4f}) | {name}: 3 versiones"
+        )
 
 
 def build_store(store: Store | Path = SEED_STORE, verbose: bool = True) -> Store:
@@ -188,30 +205,7 @@ def build_store(store: Store | Path = SEED_STORE, verbose: bool = True) -> Store
     client = MlflowClient(store.tracking_uri, registry_uri=store.tracking_uri)
     client.delete_experiment("0")  # el experimento "Default", vacío: solo agregaría ruido
     for dataset in DATASETS:
-        experiment_id = client.create_experiment(
-            experiment_name(dataset),
-            artifact_location=(store.artifacts / dataset).as_uri(),
-            tags={"dataset": dataset, "course": "MLOps II"},
-        )
-        runs = {c: log_run(client, experiment_id, dataset, c) for c in CANDIDATES}
-        # Los tres mejores (exactitud, luego F1, luego nombre: orden total y reproducible),
-        # registrados del tercero al primero: la versión 3 es la mejor.
-        ranked = client.search_runs(
-            [experiment_id],
-            order_by=["metrics.accuracy DESC", "metrics.f1_macro DESC", "attributes.run_name ASC"],
-            max_results=3,
-        )
-        name = model_name(dataset)
-        for run in reversed(ranked):
-            register_version(client, name, run.info.run_id)
-        client.set_registered_model_alias(name, "champion", "2")
-        client.set_registered_model_alias(name, "challenger", "3")
-        if verbose:
-            best = ranked[0]
-            print(
-                f"{experiment_name(dataset):22} {len(runs)} runs | mejor: {best.info.run_name}"
-                f" (accuracy={best.data.metrics['accuracy']:.4f}) | {name}: 3 versiones"
-            )
+        seed_dataset(client, store, dataset, verbose)
     (store.root / "SEED_VERSION").write_text(SEED_VERSION)
     return store
 
@@ -240,6 +234,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Crea un MLflow local con runs y modelos reales.")
     parser.add_argument("--store", type=Path, default=SEED_STORE, help="carpeta del almacén")
     args = parser.parse_args()
+    # Sin internet, la telemetría de MLflow solo intentaría conexiones que fallan. MLflow la
+    # decide al importarse: se apaga aquí, en el punto de entrada (nunca al importar).
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    set_telemetry_client()  # que MLflow vuelva a leer la variable
     store = build_store(args.store)
     print(f"Listo. MLFLOW_TRACKING_URI={store.tracking_uri}")
 

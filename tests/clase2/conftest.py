@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 
 import clase2_support  # noqa: F401 - primero: agrega hands-on/ a sys.path
-import mlflow_graphql as mg
 import mlflow_graphql_seed as seed
 import pytest
+from mlflow_graphql.app import create_app
+from mlflow_graphql.settings import Settings
 
 from coursekit import UvicornThread
 
@@ -27,8 +28,8 @@ def fresh_copy(seed_store: seed.Store) -> seed.Store:
 @pytest.fixture(scope="session")
 def api_url(seed_store) -> str:
     """El servicio real por HTTP, sobre una copia que ninguna prueba modifica."""
-    settings = mg.Settings(tracking_uri=fresh_copy(seed_store).tracking_uri)
-    with UvicornThread(mg.create_app(settings)).start(health_path="/health") as server:
+    settings = Settings(tracking_uri=fresh_copy(seed_store).tracking_uri)
+    with UvicornThread(create_app(settings)).start(health_path="/ready") as server:
         yield server.url
 
 
@@ -40,6 +41,6 @@ def mutable_store(seed_store) -> seed.Store:
 @pytest.fixture()
 def mutable_api(mutable_store) -> str:
     """Servicio sobre una copia propia de la prueba: las mutaciones no afectan a las demás."""
-    settings = mg.Settings(tracking_uri=mutable_store.tracking_uri)
-    with UvicornThread(mg.create_app(settings)).start(health_path="/health") as server:
+    settings = Settings(tracking_uri=mutable_store.tracking_uri)
+    with UvicornThread(create_app(settings)).start(health_path="/ready") as server:
         yield server.url
