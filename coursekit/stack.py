@@ -30,7 +30,7 @@ class Service:
     env: dict[str, str]  # variables de entorno que lo describen y sus valores por defecto
     profiles: tuple[str, ...]  # perfiles de docker compose que lo incluyen (el primero manda)
     # Servicios que necesita levantados antes: docker compose los espera y el modo local
-    # (stack/localstack/order.py) deriva de acá su orden de arranque.
+    # (stack/localstack/order.py) deriva de aquí su orden de arranque.
     depends_on: tuple[str, ...] = ()
 
 
@@ -93,6 +93,18 @@ SERVICES: dict[str, Service] = {
             profiles=("airflow",),
             depends_on=("postgres", "minio", "mlflow"),
         ),
+        Service(
+            name="prometheus",
+            title="Prometheus (métricas y alertas)",
+            ports={"http": 9090},
+            env={
+                "PROMETHEUS_URL": "http://localhost:9090",
+                # Host con el que Prometheus alcanza los servicios de los notebooks:
+                # host.docker.internal si Prometheus corre en un contenedor.
+                "PROMETHEUS_TARGET_HOST": "127.0.0.1",
+            },
+            profiles=("monitoring",),
+        ),
     )
 }
 
@@ -141,6 +153,8 @@ def endpoint(name: str) -> str:
         return env("AWS_ENDPOINT_URL")
     if name == "mlflow":
         return env("MLFLOW_TRACKING_URI")
+    if name == "prometheus":
+        return env("PROMETHEUS_URL")
     if name == "postgres":
         user, password = env("POSTGRES_USER"), env("POSTGRES_PASSWORD")
         host, port, db = env("POSTGRES_HOST"), env("POSTGRES_PORT"), env("POSTGRES_DB")

@@ -18,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="levanta los servicios (todos o los nombrados)")
     up.add_argument("services", nargs="*", metavar="servicio", help=", ".join(order.start_order()))
-    sub.add_parser("down", help="detiene todo lo que levantó")
+    down = sub.add_parser("down", help="detiene todo lo que levantó (o solo los nombrados)")
+    down.add_argument("services", nargs="*", metavar="servicio", help="por defecto, todos")
     sub.add_parser("status", help="muestra el estado; sale con 1 si algún servicio se cayó")
     sub.add_parser("env", help="imprime las variables del stack como `export`")
     airflow = sub.add_parser("airflow", help="ejecuta la CLI de Airflow con el entorno del stack")
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             return commands.up(layout, args.services)
         if args.command == "down":
-            return commands.down(layout)
+            return commands.down(layout, args.services)
         if args.command == "status":
             return status(layout)
         if args.command == "env":

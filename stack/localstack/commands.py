@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from coursekit import stack as table
 
@@ -45,25 +45,31 @@ def up(layout: Layout, names: list[str], *, services: Mapping[str, LocalService]
     return 0
 
 
-def down(layout: Layout, *, services: Mapping[str, LocalService] = LOCAL) -> int:
-    """Detiene (por grupo de procesos) todo lo que levantó y verifica que no quede escuchando."""
-    names = [name for name in order.stop_order() if processes.read_pid(layout, name)]
-    if not names:
+def down(
+    layout: Layout, names: Sequence[str] = (), *, services: Mapping[str, LocalService] = LOCAL
+) -> int:
+    """Detiene (por grupo de procesos) lo que levantó, o solo los servicios `names` (sin tocar
+    sus dependencias ni lo que depende de ellos), y verifica que no quede escuchando."""
+    if names:
+        order.with_dependencies(names, order.dependency_graph())  # nombre desconocido: error
+    selected = [name for name in order.stop_order() if not names or name in names]
+    running = [name for name in selected if processes.read_pid(layout, name)]
+    if not running:
         say("Stack local: no hay nada corriendo que haya levantado este script.")
-    for name in names:
+    for name in running:
         say(f"- {name}: deteniendo")
         supervisor.stop(layout, name, services[name].stop_signal)
-    ports = [port for service in table.SERVICES.values() for port in service.ports.values()]
+    ports = [port for name in selected for port in table.SERVICES[name].ports.values()]
     deadline = time.monotonic() + 15
     still = [port for port in ports if port_open(port)]
     while still and time.monotonic() < deadline:
         time.sleep(0.3)
         still = [port for port in still if port_open(port)]
-    if still and names:
+    if still and running:
         say(f"Atención: siguen escuchando los puertos {still} (¿procesos ajenos al stack local?).")
         return 1
-    if names:
-        say("Stack local detenido.")
+    if running:
+        say(f"Detenido: {', '.join(running)}." if names else "Stack local detenido.")
     return 0
 
 

@@ -1,7 +1,7 @@
 """La declaración de un servicio del stack local: cómo se prepara, se arranca y se verifica.
 
 Cada módulo de servicio (`postgres.py`, `kafka.py`, ...) define un `SERVICE = LocalService(...)`.
-Las dependencias NO se declaran acá: están en la tabla única `coursekit/stack.py`
+Las dependencias NO se declaran aquí: están en la tabla única `coursekit/stack.py`
 (`depends_on`), la misma que comprueban docker compose y sus pruebas; `order.py` deriva de ella
 el orden de arranque.
 """

@@ -122,3 +122,19 @@ def test_local_kafka_uses_the_table_ports():
     assert f"PLAINTEXT://localhost:{broker}" in properties
     assert f"CONTROLLER://localhost:{controller}" in properties
     assert f"localhost:{broker}" == stack.DEFAULTS["KAFKA_BOOTSTRAP_SERVERS"]
+
+
+def test_prometheus_mounts_the_local_config_and_reaches_the_host():
+    from stack.localstack.prometheus import PROMETHEUS_VERSION
+
+    service = COMPOSE["services"]["prometheus"]
+    # El módulo v0.3XX.Y es Prometheus 3.XX.Y: la imagen y el modo local, la misma versión.
+    minor, patch = re.fullmatch(r"v0\.3(\d+)\.(\d+)", PROMETHEUS_VERSION).groups()
+    assert service["image"] == f"prom/prometheus:v3.{int(minor)}.{patch}"
+    assert "host.docker.internal:host-gateway" in service["extra_hosts"]
+    mounts = {v.split(":")[0]: v.split(":")[1:] for v in service["volumes"]}
+    assert mounts["./stack/prometheus/prometheus.yml"] == ["/etc/prometheus/prometheus.yml", "ro"]
+    assert mounts["./stack/prometheus/rules"] == ["/etc/prometheus/rules", "ro"]
+    assert mounts["./.stack/prometheus/targets"] == ["/etc/prometheus/targets", "ro"]
+    assert "--config.file=/etc/prometheus/prometheus.yml" in service["command"]
+    assert "http://localhost:9090/-/ready" in service["healthcheck"]["test"]

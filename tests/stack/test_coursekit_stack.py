@@ -24,6 +24,8 @@ def test_design_defaults(monkeypatch):
     assert stack.env("AWS_ENDPOINT_URL") == stack.env("MLFLOW_S3_ENDPOINT_URL")
     assert stack.endpoint("mlflow") == "http://localhost:5000"
     assert stack.endpoint("airflow") == "http://localhost:8080"
+    assert stack.endpoint("prometheus") == "http://localhost:9090"
+    assert stack.address("prometheus") == ("localhost", 9090)
     assert stack.endpoint("postgres") == "postgresql://mlops:mlops@localhost:5432/mlops"
     assert stack.address("kafka") == ("localhost", 9092)
     assert stack.address("minio") == ("localhost", 9000)
@@ -72,4 +74,9 @@ def test_require_passes_when_the_port_answers(monkeypatch):
 def test_valid_dependencies_and_profiles():
     for service in stack.SERVICES.values():
         assert set(service.depends_on) <= set(stack.SERVICES)
-        assert service.profiles and set(service.profiles) <= {"streaming", "datalake", "airflow"}
+        assert service.profiles and set(service.profiles) <= {
+            "streaming",
+            "datalake",
+            "airflow",
+            "monitoring",
+        }

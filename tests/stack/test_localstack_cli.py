@@ -25,3 +25,11 @@ def test_help_lists_the_commands(localstack):
     assert result.returncode == 0
     assert "python -m stack.localstack" in result.stdout
     assert "{up,down,status,env,airflow}" in result.stdout
+
+
+def test_down_accepts_service_names_and_rejects_unknown_ones(localstack):
+    result = localstack("down", "--help")
+    assert result.returncode == 0 and "servicio" in result.stdout
+    result = localstack("down", "zookeeper")  # falla antes de detener nada
+    assert result.returncode == 1
+    assert result.stdout.startswith("ERROR: Servicio desconocido: zookeeper.")

@@ -25,13 +25,18 @@ def test_waves_start_dependencies_first_and_each_service_once():
 
 
 def test_waves_of_the_course_table():
-    assert order.waves() == [["kafka", "redis", "postgres", "minio"], ["mlflow"], ["airflow"]]
+    assert order.waves() == [
+        ["kafka", "redis", "postgres", "minio", "prometheus"],
+        ["mlflow"],
+        ["airflow"],
+    ]
 
 
 def test_selected_services_bring_their_dependencies():
     assert order.waves(["kafka", "redis"]) == [["kafka", "redis"]]
     assert order.waves(["mlflow"]) == [["postgres", "minio"], ["mlflow"]]
     assert order.waves(["airflow"]) == [["postgres", "minio"], ["mlflow"], ["airflow"]]
+    assert order.waves(["prometheus"]) == [["prometheus"]]  # arranca solo: no depende de nada
 
 
 def test_stop_order_is_the_reverse_of_start_order():

@@ -6,6 +6,7 @@ arregla. Están agrupados por tema, un archivo cada uno:
 - `python_env.py`: versión de Python, versiones fijadas y código generado de protobuf.
 - `machine.py`: Docker, Java y Go para el modo local, arquitectura de la CPU, finales de línea.
 - `services.py`: puertos del stack ocupados por otros procesos y versión del servidor MLflow.
+- `prometheus.py`: el servidor Prometheus del stack (si corre) y `promtool` (o Go para compilarlo).
 - `report.py`: corre todos los chequeos e imprime el resultado.
 
 Se puede correr desde una celda de notebook (usa el entorno del kernel):
@@ -16,6 +17,7 @@ Se puede correr desde una celda de notebook (usa el entorno del kernel):
 
 from .findings import FAIL, OK, WARN, Finding
 from .machine import check_architecture, check_crlf, check_docker, check_local_tools
+from .prometheus import check_prometheus_server, check_promtool
 from .python_env import check_pins, check_protobuf_gencode, check_python
 from .report import main, run_all
 from .services import check_mlflow_server, check_ports, stack_pids
@@ -32,6 +34,8 @@ __all__ = [
     "check_mlflow_server",
     "check_pins",
     "check_ports",
+    "check_prometheus_server",
+    "check_promtool",
     "check_protobuf_gencode",
     "check_python",
     "main",

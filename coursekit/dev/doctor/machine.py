@@ -62,13 +62,13 @@ def check_java(which=shutil.which, run=subprocess.run) -> Finding:
 
 
 def check_local_tools(which=shutil.which, run=subprocess.run) -> list[Finding]:
-    """Java 17+ (Kafka) y Go (servidor S3) para el modo local sin Docker."""
+    """Java 17+ (Kafka) y Go (servidor S3 y Prometheus) para el modo local sin Docker."""
     if which("go") is None:
         go = Finding(
             WARN,
             "go",
-            "Falta Go: el modo local lo usa para compilar el servidor S3 (MinIO).",
-            "Instalar Go ≥ 1.24 (https://go.dev/doc/install) o usar Docker.",
+            "Falta Go: el modo local lo usa para compilar el servidor S3 (MinIO) y Prometheus.",
+            "Instalar Go ≥ 1.26.7 (https://go.dev/doc/install) o usar Docker.",
         )
     else:
         go = Finding(OK, "go", "Go disponible")

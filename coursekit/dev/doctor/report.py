@@ -6,6 +6,7 @@ from coursekit import stack
 
 from .findings import FAIL, OK, ROOT, WARN, Finding
 from .machine import check_architecture, check_crlf, check_docker, check_local_tools
+from .prometheus import check_prometheus_server, check_promtool
 from .python_env import check_pins, check_protobuf_gencode, check_python
 from .services import check_mlflow_server, check_ports, stack_pids
 
@@ -24,6 +25,8 @@ def run_all() -> list[Finding]:
         *check_architecture(),
         *check_crlf(scripts),
         *check_mlflow_server(stack.env("MLFLOW_TRACKING_URI")),
+        *check_prometheus_server(stack.env("PROMETHEUS_URL")),
+        *check_promtool(),
         *check_protobuf_gencode(sorted(ROOT.glob("clase*/hands-on/**/*_pb2.py"))),
     ]
 
