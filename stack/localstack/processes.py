@@ -1,8 +1,10 @@
 """Qué procesos son de cada servicio: archivos PID, grupos de procesos y memoria.
 
 Cada servicio arranca en su propio grupo de procesos (ver `supervisor.spawn`) y deja en
-`.stack/run/<servicio>.pid` dos números: el PID del proceso principal (que es también el id de
-su grupo) y su hora de inicio, que distingue un PID reutilizado por otro programa.
+`.stack/run/<servicio>.pid` el PID del proceso principal (que es también el id de su grupo), su
+hora de inicio, que distingue un PID reutilizado por otro programa, y la hora de arranque de la
+máquina en ese momento: se compara el inicio *relativo al arranque*, que no cambia si el reloj
+de la máquina se corrige (NTP, o una máquina virtual clonada, que corre su hora de arranque).
 """
 
 from __future__ import annotations
@@ -26,15 +28,19 @@ def process(pid: int) -> psutil.Process | None:
 
 def write_pid(layout: Layout, name: str, pid: int) -> None:
     started = psutil.Process(pid).create_time()
-    layout.pid_file(name).write_text(f"{pid} {started}\n")
+    layout.pid_file(name).write_text(f"{pid} {started} {psutil.boot_time()}\n")
 
 
 def read_pid(layout: Layout, name: str) -> tuple[int, float] | None:
-    """(pid, hora de inicio) guardados al lanzar el servicio; None si no hay archivo."""
+    """(pid, segundos desde el arranque de la máquina hasta su inicio); None si no hay archivo.
+
+    Los archivos viejos (sin la hora de arranque) se leen con la hora de arranque actual."""
     try:
-        pid, started = layout.pid_file(name).read_text().split()
-        return int(pid), float(started)
-    except (OSError, ValueError):
+        fields = layout.pid_file(name).read_text().split()
+        pid, started = int(fields[0]), float(fields[1])
+        boot = float(fields[2]) if len(fields) > 2 else psutil.boot_time()
+        return pid, started - boot
+    except (OSError, ValueError, IndexError):
         return None
 
 
@@ -42,7 +48,7 @@ def alive(layout: Layout, name: str) -> int | None:
     """PID del servicio si su proceso principal sigue vivo (y es el mismo que se lanzó)."""
     entry = read_pid(layout, name)
     proc = process(entry[0]) if entry else None
-    if proc is None or abs(proc.create_time() - entry[1]) > 0.05:
+    if proc is None or abs(proc.create_time() - psutil.boot_time() - entry[1]) > 0.05:
         return None
     return proc.pid
 

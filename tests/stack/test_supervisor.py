@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from stack.localstack import processes, supervisor
@@ -78,8 +79,8 @@ def test_spawn_records_pid_and_log_and_stop_ends_the_whole_group(layout):
     proc = supervisor.spawn(layout, "demo", [sys.executable, "-c", WITH_CHILD])
     wait_for_log(layout, "demo", READY_LINE)
     assert layout.log_file("demo").read_text().startswith("\n=== ")
-    pid, started = processes.read_pid(layout, "demo")  # mismo formato de siempre: "pid hora"
-    assert pid == proc.pid == processes.alive(layout, "demo") and started > 0
+    pid, since_boot = processes.read_pid(layout, "demo")  # "pid hora arranque_de_la_máquina"
+    assert pid == proc.pid == processes.alive(layout, "demo") and since_boot > 0
     family = processes.service_processes(layout, "demo")
     assert len(family) == 2 and processes.rss_mb(family) > 1
     supervisor.stop(layout, "demo", signal.SIGTERM, timeout=10)
@@ -96,9 +97,19 @@ def test_stop_escalates_to_sigkill(layout, capsys):
     assert "stubborn: no terminó en 1 s; se fuerza (SIGKILL)" in capsys.readouterr().out
 
 
+def test_a_clock_jump_does_not_make_a_live_service_look_dead(layout):
+    """Si la máquina corre su hora de arranque (NTP, VM clonada), el servicio sigue vivo."""
+    me = psutil.Process()
+    boot_then = psutil.boot_time() - 25  # el reloj saltó 25 s desde que se escribió el archivo
+    started_then = me.create_time() - 25
+    layout.pid_file("jumped").write_text(f"{me.pid} {started_then} {boot_then}\n")
+    assert processes.alive(layout, "jumped") == me.pid
+    layout.pid_file("jumped").unlink()
+
+
 def test_a_reused_pid_is_not_taken_for_the_service(layout):
-    layout.pid_file("ghost").write_text(f"{os.getpid()} 12345.0\n")  # otro proceso, otra hora
-    assert processes.read_pid(layout, "ghost") == (os.getpid(), 12345.0)
+    layout.pid_file("ghost").write_text(f"{os.getpid()} 12345.0 1000.0\n")  # otro proceso
+    assert processes.read_pid(layout, "ghost") == (os.getpid(), 11345.0)
     assert processes.alive(layout, "ghost") is None
     layout.pid_file("ghost").unlink()  # que la limpieza no le mande señales a pytest
 
