@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent
 STACK_UP_STATUS = "MLOPS2_STACK_UP_STATUS"
 STACK_UP_TIMEOUT_S = 1800
 STATUS_DIR = ROOT / "_build" / "nbstatus"
-# Clases cuyos notebooks y pruebas usan el stack compartido (puertos fijos: van en serie).
+# Clases cuyas pruebas usan el stack compartido (puertos fijos: van en serie). Fuera de ellas,
+# una prueba que lo usa se marca `@pytest.mark.stack`; un notebook, con `stack.require(...)`.
 STACK_CHAPTERS = ("clase4", "clase5", "clase8")
 # Marca heredada por el kernel de cada notebook y por todo lo que este lance (también los
 # procesos que quedan huérfanos): así se distinguen de otros procesos de la máquina.
@@ -134,13 +135,31 @@ def pytest_runtest_teardown(item, nextitem):
             )
 
 
+def needs_stack(item) -> bool:
+    """El notebook llama a `stack.require(...)`, o la prueba está marcada `stack` o vive en una
+    carpeta de pruebas de una clase que usa el stack."""
+    rel = item.path.relative_to(ROOT)
+    if rel.suffix == ".ipynb":
+        return _notebook_needs_stack(item.path)
+    chapter = rel.parts[1] if rel.parts[0] == "tests" and len(rel.parts) > 2 else ""
+    return chapter in (*STACK_CHAPTERS, "stack") or item.get_closest_marker("stack") is not None
+
+
+_stack_notebooks: dict[Path, bool] = {}
+
+
+def _notebook_needs_stack(path: Path) -> bool:
+    if path not in _stack_notebooks:
+        _stack_notebooks[path] = "stack.require(" in path.read_text(encoding="utf-8")
+    return _stack_notebooks[path]
+
+
 def xdist_group(item) -> str:
     """Grupo de ejecución en paralelo: "stack", el notebook, o la carpeta de pruebas."""
+    if needs_stack(item):
+        return "stack"
     rel = item.path.relative_to(ROOT)
     parts = rel.parts
-    chapter = parts[1] if parts[0] == "tests" and len(parts) > 2 else parts[0]
-    if chapter in STACK_CHAPTERS or chapter == "stack":
-        return "stack"
     if rel.suffix == ".ipynb":
         return rel.as_posix()
     return "/".join(parts[:-1]) if len(parts) > 2 else rel.as_posix()
