@@ -8,13 +8,13 @@ Cada SuperNode ejecuta este ClientApp con su propio `--node-config`:
   `"sign-flip"` (envía la actualización invertida y multiplicada por `boost`).
 
 Lo único que viaja al servidor son los parámetros del modelo y unas pocas métricas.
-Solo depende de NumPy y de `fl_core`: cada mensaje se atiende en un proceso nuevo, y no
+Solo depende de NumPy y de `fl_model`: cada mensaje se atiende en un proceso nuevo, y no
 importar scikit-learn lo hace arrancar bastante más rápido.
 """
 
 from __future__ import annotations
 
-import fl_core
+import fl_model
 import numpy as np
 from flwr.app import ArrayRecord, Context, Message, MetricRecord, RecordDict
 from flwr.clientapp import ClientApp
@@ -40,7 +40,7 @@ def train(msg: Message, context: Context) -> Message:
     partition_id = int(context.node_config["partition-id"])
     server_round = int(config["server-round"])
 
-    local_params = fl_core.local_train(
+    local_params = fl_model.local_train(
         global_params,
         X,
         y,
@@ -48,20 +48,20 @@ def train(msg: Message, context: Context) -> Message:
         lr=float(config["learning-rate"]),
         batch_size=int(config["batch-size"]),
         proximal_mu=float(config.get("proximal-mu", 0.0)),  # lo agrega la estrategia FedProx
-        seed=int(config["seed"]) * 1_000_003 + server_round * 1_000 + partition_id,
+        seed=fl_model.client_seed(int(config["seed"]), server_round, partition_id),
     )
     if context.node_config.get("attack", "none") == "sign-flip":  # envenenamiento del modelo
         boost = float(context.node_config.get("boost", 10.0))
-        update = fl_core.subtract(local_params, global_params)
-        local_params = fl_core.add(global_params, [-boost * u for u in update])
+        update = fl_model.subtract(local_params, global_params)
+        local_params = fl_model.add(global_params, [-boost * u for u in update])
 
     metrics = MetricRecord(
         {
             "num-examples": len(y),
             "partition-id": partition_id,
-            "train-loss": fl_core.log_loss(local_params, X, y),
+            "train-loss": fl_model.log_loss(local_params, X, y),
             # qué tan bien anda el modelo global recibido en los datos de este cliente
-            "global-accuracy": fl_core.accuracy(global_params, X, y),
+            "global-accuracy": fl_model.accuracy(global_params, X, y),
         }
     )
     content = RecordDict({"arrays": ArrayRecord(local_params), "metrics": metrics})
@@ -76,8 +76,8 @@ def evaluate(msg: Message, context: Context) -> Message:
     metrics = MetricRecord(
         {
             "num-examples": len(y),
-            "accuracy": fl_core.accuracy(params, X, y),
-            "loss": fl_core.log_loss(params, X, y),
+            "accuracy": fl_model.accuracy(params, X, y),
+            "loss": fl_model.log_loss(params, X, y),
         }
     )
     return Message(content=RecordDict({"metrics": metrics}), reply_to=msg)

@@ -7,7 +7,8 @@ comunican por gRPC en 127.0.0.1:
                                    └ lanza el ServerApp        cada uno con sus datos (.npz);
                                                                lanza un ClientApp por mensaje
 
-Desde la línea de comandos (prepara los datos de dígitos, corre y apaga todo):
+Este archivo lanza, espera y detiene esos procesos; enviar corridas con la CLI `flwr` está en
+`fl_runs.py`. Desde la línea de comandos (prepara los datos de dígitos, corre y apaga todo):
 
     python fl_federation.py --clients 3 --rounds 3 --strategy fedavg
     python fl_federation.py --strategy fedprox --config proximal-mu=0.1
@@ -18,58 +19,26 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
+import fl_data
+import fl_runs
+from fl_runs import BIN, SubmittedRun
 
 from coursekit import BackgroundProcess, free_port
 
-APP_DIR = Path(__file__).resolve().parent  # aquí están pyproject.toml y los *_app.py
-BIN = Path(os.path.abspath(sys.executable)).parent  # flower-superlink, flwr… del entorno
 HOST = "127.0.0.1"
 # Sin internet: ni telemetría ni búsqueda de versiones nuevas en cada proceso de Flower.
 FLOWER_ENV = {"FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1"}
-NO_FORCED_COLOR = ("FORCE_COLOR", "CLICOLOR_FORCE")
-
-
-def save_partition(path: str | os.PathLike, X: np.ndarray, y: np.ndarray) -> Path:
-    """Los datos de un cliente (o la prueba del servidor) en un .npz."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, X=X, y=y)
-    return path
-
-
-def toml_value(value: object) -> str:
-    """Valor de `--run-config` / `--node-config` con la sintaxis TOML que espera Flower."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return json.dumps(str(value))  # cadena entre comillas dobles
-
-
-def config_arg(values: dict[str, object]) -> str:
-    """{"a": 1, "b": "x"} → 'a=1 b="x"'."""
-    return " ".join(f"{key}={toml_value(value)}" for key, value in values.items())
-
-
-@dataclass
-class SubmittedRun:
-    """Una corrida enviada con `flwr run` que todavía puede estar en curso."""
-
-    process: subprocess.Popen
-    results: Path
-    log_path: Path
+# Lo que escribe un SuperNode en su log cuando el SuperLink ya lo activó ("online").
+NODE_ONLINE = "SuperNode ID:"
 
 
 class LocalFederation:
@@ -82,7 +51,7 @@ class LocalFederation:
         self,
         workdir: str | os.PathLike,
         client_data: Sequence[str | os.PathLike],
-        node_extra: Sequence[dict[str, object]] | None = None,
+        node_extra: Sequence[Mapping[str, object]] | None = None,
     ):
         self.workdir = Path(workdir).resolve()
         self.client_data = [Path(p).resolve() for p in client_data]
@@ -92,7 +61,7 @@ class LocalFederation:
         # y `flwr-clientapp` buscándolos en el PATH: primero los de este entorno.
         path = os.pathsep.join([str(BIN), os.environ.get("PATH", "")])
         self.env = {**FLOWER_ENV, "FLWR_HOME": str(self.flwr_home), "PATH": path}
-        self.processes: list[BackgroundProcess] = []
+        self.processes: list[BackgroundProcess] = []  # [SuperLink, SuperNode 0, 1, …]
         self.commands: list[list[str]] = []
         self.runs = 0
         self.last_duration = 0.0
@@ -142,121 +111,78 @@ class LocalFederation:
                 "--insecure",
                 "--superlink", f"{HOST}:{fleet}",
                 "--clientappio-api-address", f"{HOST}:{free_port()}",  # para sus ClientApp
-                "--node-config", config_arg(node_config),
+                "--node-config", fl_runs.config_arg(node_config),
             ]
             # fmt: on
             self._spawn(supernode, f"supernode-{i}", ready=None, timeout=timeout)
 
-    def _spawn(self, args: list[str], name: str, ready, timeout: float) -> None:
-        process = BackgroundProcess(
-            args, log_path=self.workdir / f"{name}.log", env=self.env, name=name
-        )
+    def _spawn(
+        self, args: list[str], name: str, ready: tuple[str, int] | None, timeout: float
+    ) -> None:
+        log_path = self.workdir / f"{name}.log"
+        process = BackgroundProcess(args, log_path=log_path, env=self.env, name=name)
         self.processes.append(process)
         self.commands.append(args)
         process.start(ready_port=ready, timeout=timeout)
 
-    def cli_env(self) -> dict[str, str]:
-        """Entorno para la CLI `flwr`: sin colores forzados (Jupyter define FORCE_COLOR y la
-        CLI colorearía también su salida JSON)."""
-        inherited = {k: v for k, v in os.environ.items() if k not in NO_FORCED_COLOR}
-        return {**inherited, **self.env, "NO_COLOR": "1"}
+    def wait_for_nodes(self, timeout: float = 120.0) -> None:
+        """Espera a que el SuperLink haya activado a todos los SuperNodes.
 
-    def flwr(self, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess:
-        """Ejecuta la CLI `flwr` contra este SuperLink (conexión "local" de $FLWR_HOME)."""
-        return subprocess.run(
-            [str(BIN / "flwr"), *args],
-            env=self.cli_env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        Cada SuperNode escribe `SuperNode ID: …` en su log en cuanto el SuperLink lo registra
+        y lo activa; desde ese momento envía latidos y `flwr supernode ls` lo lista "online".
+        Leer los logs es instantáneo; preguntarle a la CLI en cada vuelta costaría lanzar un
+        intérprete de Python por consulta (segundos en una máquina cargada).
+        """
+        deadline = time.monotonic() + timeout
+        for node in self.processes[1:]:
+            while NODE_ONLINE not in node.log_path.read_text(errors="replace"):
+                if not node.running:
+                    raise RuntimeError(f"{node.name} terminó sin conectarse:\n{node.log_tail()}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"{node.name} no se conectó al SuperLink en {timeout:.0f} s;"
+                        f" ver los logs en {self.workdir}"
+                    )
+                time.sleep(0.1)
 
     def online_nodes(self) -> list[dict]:
-        """Los SuperNodes que el SuperLink ve en línea (`flwr supernode ls`)."""
-        result = self.flwr("supernode", "ls", "local", "--format", "json")
-        try:  # la salida JSON puede venir precedida de avisos de la CLI
-            answer = json.loads(result.stdout[result.stdout.index("{") :])
-        except ValueError:
-            return []
-        return [n for n in answer.get("nodes", []) if n.get("status") == "online"]
+        """Los SuperNodes que el SuperLink ve en línea, según `flwr supernode ls`."""
+        return fl_runs.online_nodes(self.env)
 
-    def wait_for_nodes(self, timeout: float = 120.0) -> None:
-        """Espera a que el SuperLink vea en línea a todos los SuperNodes."""
-        deadline = time.monotonic() + timeout
-        while len(self.online_nodes()) < len(self.client_data):
-            if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"no se conectaron los {len(self.client_data)} SuperNodes en {timeout:.0f} s;"
-                    f" ver los logs en {self.workdir}"
-                )
-            time.sleep(0.5)
+    def submit(self, run_config: Mapping[str, object]) -> SubmittedRun:
+        """Envía una corrida de la app a esta federación, sin esperar a que termine."""
+        self.runs += 1
+        return fl_runs.submit_run(
+            {"min-nodes": len(self.client_data), **run_config},
+            env=self.env,
+            results=self.workdir / f"run-{self.runs}.json",
+            log_path=self.workdir / f"run-{self.runs}.log",
+        )
 
-    def run(self, run_config: dict[str, object], timeout: float = 600.0) -> dict:
+    def run(self, run_config: Mapping[str, object], timeout: float = 600.0) -> dict:
         """`flwr run` de la app con esta configuración; espera el fin y lee el historial."""
         return self.run_concurrently([run_config], timeout=timeout)[0]
 
     def run_concurrently(
-        self, run_configs: Sequence[dict[str, object]], timeout: float = 600.0
+        self, run_configs: Sequence[Mapping[str, object]], timeout: float = 600.0
     ) -> list[dict]:
         """Envía varias corridas a la vez al mismo SuperLink y espera a que terminen todas."""
         start = time.monotonic()
         submitted = [self.submit(run_config) for run_config in run_configs]
-        histories = [self.wait(run, timeout - (time.monotonic() - start)) for run in submitted]
+        histories = [
+            fl_runs.wait_run(run, timeout - (time.monotonic() - start)) for run in submitted
+        ]
         self.last_duration = time.monotonic() - start
         return histories
 
-    def submit(self, run_config: dict[str, object]) -> SubmittedRun:
-        """Lanza `flwr run … --stream` sin esperar: el proceso queda conectado a su corrida
-        hasta que el ServerApp termina (bien o mal); el ServerApp escribe el historial en
-        `results-path`."""
-        self.runs += 1
-        results = self.workdir / f"run-{self.runs}.json"
-        results.unlink(missing_ok=True)
-        config = {"min-nodes": len(self.client_data), **run_config}
-        config["results-path"] = str(results)
-        # fmt: off
-        args = [
-            str(BIN / "flwr"), "run", str(APP_DIR), "local",
-            "--run-config", config_arg(config),
-            "--stream",  # quedarse hasta que termine la corrida, recibiendo sus logs
-        ]
-        # fmt: on
-        log_path = self.workdir / f"run-{self.runs}.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                args,
-                env=self.cli_env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        return SubmittedRun(process, results, log_path)
-
-    @staticmethod
-    def wait(run: SubmittedRun, timeout: float = 600.0) -> dict:
-        """Espera a que termine una corrida enviada con `submit` y devuelve su historial."""
-        try:
-            code = run.process.wait(timeout=max(1.0, timeout))
-        except subprocess.TimeoutExpired:
-            run.process.kill()
-            run.process.wait()
-            code = None
-        if code != 0 or not run.results.exists():
-            tail = "\n".join(run.log_path.read_text(errors="replace").splitlines()[-30:])
-            raise RuntimeError(
-                f"`flwr run` terminó con código {code} y sin {run.results.name};"
-                f" últimas líneas de {run.log_path}:\n{tail}"
-            )
-        history = json.loads(run.results.read_text())
-        for section in ("server", "train", "evaluate"):  # JSON guarda las rondas como texto
-            history[section] = {int(r): m for r, m in history[section].items()}
-        history["log"] = str(run.log_path)
-        return history
-
     def stop(self) -> None:
-        """Primero los SuperNodes, después el SuperLink; cada uno con sus procesos hijos."""
-        for process in reversed(self.processes):
+        """Detiene los SuperNodes (todos a la vez) y después el SuperLink, cada uno con sus
+        procesos hijos. El SuperLink va último porque cada SuperNode, al salir, se da de
+        baja en él; en paralelo, porque cada uno tarda unos segundos en salir en orden."""
+        superlink, supernodes = self.processes[:1], self.processes[1:]
+        with ThreadPoolExecutor(max_workers=max(1, len(supernodes))) as pool:
+            list(pool.map(BackgroundProcess.stop, supernodes))
+        for process in superlink:
             process.stop()
         self.processes.clear()
         atexit.unregister(self.stop)
@@ -279,24 +205,19 @@ def main() -> None:
     parser.add_argument("--config", nargs="*", default=[], help="clave=valor (TOML)")
     args = parser.parse_args()
 
-    import tomllib
-
-    import fl_core
-
-    (X, y), (X_test, y_test) = fl_core.load_digits_split()
+    (X, y), (X_test, y_test) = fl_data.load_digits_split()
     if args.alpha is None:
-        parts = fl_core.iid_partition(y, args.clients)
+        parts = fl_data.iid_partition(y, args.clients)
     else:
-        parts = fl_core.dirichlet_partition(y, args.clients, args.alpha)
+        parts = fl_data.dirichlet_partition(y, args.clients, args.alpha)
     run_config: dict[str, object] = {"strategy": args.strategy, "num-server-rounds": args.rounds}
     run_config |= tomllib.loads("\n".join(args.config))
     attacks = [{"attack": args.attack} if i < args.malicious else {} for i in range(args.clients)]
     workdir = Path(tempfile.mkdtemp(prefix="fl-digits-"))
     try:
-        data = [
-            save_partition(workdir / f"client-{i}.npz", X[p], y[p]) for i, p in enumerate(parts)
-        ]
-        run_config["test-data"] = str(save_partition(workdir / "test.npz", X_test, y_test))
+        save = fl_data.save_partition
+        data = [save(workdir / f"client-{i}.npz", X[p], y[p]) for i, p in enumerate(parts)]
+        run_config["test-data"] = str(save(workdir / "test.npz", X_test, y_test))
         with LocalFederation(workdir, data, node_extra=attacks) as federation:
             history = federation.run(run_config)
         for server_round, metrics in sorted(history["server"].items()):

@@ -15,9 +15,10 @@ o `flwr run … --run-config 'clave=valor'`):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-import fl_core
+import fl_model
 import numpy as np
 from flwr.app import ArrayRecord, ConfigRecord, Context, MetricRecord, RecordDict
 from flwr.serverapp import Grid, ServerApp
@@ -28,6 +29,7 @@ from flwr.serverapp.strategy import (
     FedProx,
     FedTrimmedAvg,
     Krum,
+    Result,
     Strategy,
 )
 
@@ -87,24 +89,40 @@ def build_strategy(cfg: dict) -> Strategy:
     return strategy
 
 
-@app.main()
-def main(grid: Grid, context: Context) -> None:
-    cfg = dict(context.run_config)
-    np.random.seed(int(cfg["seed"]))  # el ruido de DP de Flower usa el generador global
-    with np.load(str(cfg["test-data"])) as data:
+def global_evaluation(test_data: str) -> Callable[[int, ArrayRecord], MetricRecord]:
+    """La evaluación centralizada del modelo global en el conjunto de prueba del servidor,
+    como la espera `strategy.start(evaluate_fn=...)`: antes de la ronda 1 y tras cada una."""
+    with np.load(test_data) as data:
         X_test, y_test = data["X"], data["y"]
 
-    def evaluate_global(server_round: int, arrays: ArrayRecord) -> MetricRecord:
-        """Evaluación centralizada del modelo global (antes de la ronda 1 y tras cada una)."""
+    def evaluate(server_round: int, arrays: ArrayRecord) -> MetricRecord:
         params = arrays.to_numpy_ndarrays()
         return MetricRecord(
             {
-                "accuracy": fl_core.accuracy(params, X_test, y_test),
-                "loss": fl_core.log_loss(params, X_test, y_test),
+                "accuracy": fl_model.accuracy(params, X_test, y_test),
+                "loss": fl_model.log_loss(params, X_test, y_test),
             }
         )
 
-    initial = ArrayRecord(fl_core.init_params(N_FEATURES, N_CLASSES))
+    return evaluate
+
+
+def run_history(strategy: str, result: Result) -> dict:
+    """El historial de una corrida en un dict serializable en JSON."""
+    return {
+        "strategy": strategy,
+        "server": {r: dict(m) for r, m in result.evaluate_metrics_serverapp.items()},
+        "train": {r: dict(m) for r, m in result.train_metrics_clientapp.items()},
+        "evaluate": {r: dict(m) for r, m in result.evaluate_metrics_clientapp.items()},
+        "final-params": [p.tolist() for p in result.arrays.to_numpy_ndarrays()],
+    }
+
+
+@app.main()
+def main(grid: Grid, context: Context) -> None:
+    """Una corrida: modelo inicial, configuración de los clientes, rondas e historial."""
+    cfg = dict(context.run_config)
+    np.random.seed(int(cfg["seed"]))  # el ruido de DP de Flower usa el generador global
     train_config = ConfigRecord(
         {
             "local-epochs": int(cfg["local-epochs"]),
@@ -115,19 +133,11 @@ def main(grid: Grid, context: Context) -> None:
     )
     result = build_strategy(cfg).start(
         grid=grid,
-        initial_arrays=initial,
+        initial_arrays=ArrayRecord(fl_model.init_params(N_FEATURES, N_CLASSES)),
         num_rounds=int(cfg["num-server-rounds"]),
         train_config=train_config,
-        evaluate_fn=evaluate_global,
+        evaluate_fn=global_evaluation(str(cfg["test-data"])),
     )
-
-    history = {
-        "strategy": str(cfg["strategy"]),
-        "server": {r: dict(m) for r, m in result.evaluate_metrics_serverapp.items()},
-        "train": {r: dict(m) for r, m in result.train_metrics_clientapp.items()},
-        "evaluate": {r: dict(m) for r, m in result.evaluate_metrics_clientapp.items()},
-        "final-params": [p.tolist() for p in result.arrays.to_numpy_ndarrays()],
-    }
     if cfg.get("results-path"):
-        path = Path(str(cfg["results-path"]))
-        path.write_text(json.dumps(history))
+        history = run_history(str(cfg["strategy"]), result)
+        Path(str(cfg["results-path"])).write_text(json.dumps(history))

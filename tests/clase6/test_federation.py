@@ -8,7 +8,9 @@ corrida de Flower es espera entre consultas y arranque de procesos, no cómputo.
 from __future__ import annotations
 
 import fl_core
+import fl_data
 import fl_federation
+import fl_runs
 import numpy as np
 import psutil
 import pytest
@@ -20,14 +22,14 @@ EPOCHS = 5
 @pytest.fixture(scope="module")
 def histories(tmp_path_factory):
     """Corre todo una vez, detiene las federaciones y devuelve los historiales."""
-    (X, y), (X_test, y_test) = fl_core.load_digits_split()
-    parts = fl_core.iid_partition(y, 3, seed=0)
+    (X, y), (X_test, y_test) = fl_data.load_digits_split()
+    parts = fl_data.iid_partition(y, 3, seed=0)
     data_dir = tmp_path_factory.mktemp("datos")
     files = [
-        fl_federation.save_partition(data_dir / f"client-{i}.npz", X[p], y[p])
+        fl_data.save_partition(data_dir / f"client-{i}.npz", X[p], y[p])
         for i, p in enumerate(parts)
     ]
-    test_file = fl_federation.save_partition(data_dir / "test.npz", X_test, y_test)
+    test_file = fl_data.save_partition(data_dir / "test.npz", X_test, y_test)
     common = {"num-server-rounds": ROUNDS, "local-epochs": EPOCHS, "test-data": str(test_file)}
 
     honest = fl_federation.LocalFederation(tmp_path_factory.mktemp("honesta"), files)
@@ -44,9 +46,10 @@ def histories(tmp_path_factory):
             "attacked-fedavg": attacked.submit({"strategy": "fedavg", **common}),
             "attacked-fedmedian": attacked.submit({"strategy": "fedmedian", **common}),
         }
-        results = {
-            name: fl_federation.LocalFederation.wait(run, timeout=900) for name, run in runs.items()
-        }
+        # la espera por los logs de los SuperNodes coincide con lo que ve el SuperLink
+        honest.wait_for_nodes(timeout=300)
+        online = len(honest.online_nodes())
+        results = {name: fl_runs.wait_run(run, timeout=900) for name, run in runs.items()}
         family = []
         for process in honest.processes + attacked.processes:
             root = psutil.Process(process.process.pid)
@@ -55,6 +58,7 @@ def histories(tmp_path_factory):
         honest.stop()
         attacked.stop()
     results["_family"] = family
+    results["_online"] = online
     return results
 
 
@@ -79,8 +83,8 @@ def test_fedavg_reports_per_client_training_metrics(histories):
 
 
 def test_fedavg_in_flower_matches_the_numpy_loop(histories):
-    (X, y), (X_test, y_test) = fl_core.load_digits_split()
-    parts = fl_core.iid_partition(y, 3, seed=0)
+    (X, y), (X_test, y_test) = fl_data.load_digits_split()
+    parts = fl_data.iid_partition(y, 3, seed=0)
     expected = fl_core.run_federated(
         [(X[p], y[p]) for p in parts], (X_test, y_test), rounds=ROUNDS, epochs=EPOCHS
     ).accuracy
@@ -104,3 +108,7 @@ def test_no_flower_process_survives_the_federation(histories):
     assert len(family) >= 8  # 2 SuperLinks y 6 SuperNodes, con sus procesos hijos
     alive = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert not alive, f"procesos de Flower vivos tras stop(): {[p.pid for p in alive]}"
+
+
+def test_nodes_ready_by_their_logs_are_online_for_the_superlink(histories):
+    assert histories["_online"] == 3

@@ -1,10 +1,13 @@
-"""ClientApp y ServerApp de Flower llamados directamente (sin red) y utilidades del lanzador."""
+"""ClientApp y ServerApp de Flower llamados directamente (sin red) y utilidades de `fl_runs`."""
 
 from __future__ import annotations
 
+import json
+
 import fl_client_app
-import fl_core
-import fl_federation
+import fl_data
+import fl_model
+import fl_runs
 import fl_server_app
 import numpy as np
 import pytest
@@ -24,6 +27,7 @@ from flwr.serverapp.strategy import (
     FedProx,
     FedTrimmedAvg,
     Krum,
+    Result,
 )
 
 TRAIN_CONFIG = {"local-epochs": 2, "learning-rate": 0.5, "batch-size": 32, "seed": 0}
@@ -31,13 +35,13 @@ TRAIN_CONFIG = {"local-epochs": 2, "learning-rate": 0.5, "batch-size": 32, "seed
 
 @pytest.fixture(scope="module")
 def client_file(tmp_path_factory):
-    (X, y), _ = fl_core.load_digits_split()
+    (X, y), _ = fl_data.load_digits_split()
     path = tmp_path_factory.mktemp("datos") / "client.npz"
-    return fl_federation.save_partition(path, X[:300], y[:300])
+    return fl_data.save_partition(path, X[:300], y[:300])
 
 
 def call_client(client_file, message_type, node_extra=None, server_round=1):
-    params = fl_core.init_params(64, 10)
+    params = fl_model.init_params(64, 10)
     content = RecordDict(
         {
             "arrays": ArrayRecord(params),
@@ -60,12 +64,12 @@ def test_client_train_replies_with_model_and_metrics(client_file):
     assert metrics["num-examples"] == 300 and metrics["partition-id"] == 2
     assert metrics["train-loss"] < np.log(10)  # mejor que el modelo inicial
     assert metrics["global-accuracy"] == pytest.approx(0.1, abs=0.05)
-    # el mismo cálculo que fl_core, con la semilla derivada de la ronda y el partition-id
+    # el mismo cálculo que fl_model, con la semilla derivada de la ronda y el partition-id
     with np.load(client_file) as data:
-        expected = fl_core.local_train(
-            params, data["X"], data["y"], epochs=2, seed=0 * 1_000_003 + 1 * 1_000 + 2
+        expected = fl_model.local_train(
+            params, data["X"], data["y"], epochs=2, seed=fl_model.client_seed(0, 1, 2)
         )
-    np.testing.assert_allclose(fl_core.flatten(local), fl_core.flatten(expected))
+    np.testing.assert_allclose(fl_model.flatten(local), fl_model.flatten(expected))
 
 
 def test_client_sign_flip_attack_sends_the_amplified_opposite_update(client_file):
@@ -73,8 +77,8 @@ def test_client_sign_flip_attack_sends_the_amplified_opposite_update(client_file
     _, attacked = call_client(
         client_file, MessageType.TRAIN, {"attack": "sign-flip", "boost": 10.0}
     )
-    honest_update = fl_core.flatten(honest.content["arrays"].to_numpy_ndarrays())
-    attacked_update = fl_core.flatten(attacked.content["arrays"].to_numpy_ndarrays())
+    honest_update = fl_model.flatten(honest.content["arrays"].to_numpy_ndarrays())
+    attacked_update = fl_model.flatten(attacked.content["arrays"].to_numpy_ndarrays())
     np.testing.assert_allclose(attacked_update, -10 * honest_update)  # global = 0
 
 
@@ -83,8 +87,8 @@ def test_client_label_flip_attack_trains_on_wrong_labels(client_file):
     _, flipped = call_client(client_file, MessageType.TRAIN, {"attack": "label-flip"})
     with np.load(client_file) as data:
         X, y = data["X"], data["y"]
-    honest_acc = fl_core.accuracy(honest.content["arrays"].to_numpy_ndarrays(), X, y)
-    flipped_acc = fl_core.accuracy(flipped.content["arrays"].to_numpy_ndarrays(), X, y)
+    honest_acc = fl_model.accuracy(honest.content["arrays"].to_numpy_ndarrays(), X, y)
+    flipped_acc = fl_model.accuracy(flipped.content["arrays"].to_numpy_ndarrays(), X, y)
     assert honest_acc > 0.8 and flipped_acc < 0.2
 
 
@@ -150,5 +154,33 @@ def test_build_strategy_options():
 
 
 def test_config_arg_uses_toml_syntax():
-    arg = fl_federation.config_arg({"a": 1, "b": 0.5, "c": "x y", "d": True})
+    arg = fl_runs.config_arg({"a": 1, "b": 0.5, "c": "x y", "d": True})
     assert arg == 'a=1 b=0.5 c="x y" d=true'
+
+
+def test_global_evaluation_reads_the_server_test_set(tmp_path):
+    X, y = np.eye(3), np.array([0, 1, 2])
+    path = fl_data.save_partition(tmp_path / "test.npz", X, y)
+    evaluate = fl_server_app.global_evaluation(str(path))
+    perfect = [np.eye(3), np.zeros(3)]  # W = I: cada ejemplo elige su propia clase
+    metrics = evaluate(1, ArrayRecord(perfect))
+    assert metrics["accuracy"] == 1.0
+    assert metrics["loss"] == pytest.approx(fl_model.log_loss(perfect, X, y))
+
+
+def test_run_history_round_trips_through_json(tmp_path):
+    result = Result(
+        arrays=ArrayRecord([np.ones((2, 2)), np.zeros(2)]),
+        train_metrics_clientapp={1: MetricRecord({"train-loss": 0.5})},
+        evaluate_metrics_serverapp={
+            0: MetricRecord({"accuracy": 0.1}),
+            1: MetricRecord({"accuracy": 0.9}),
+        },
+    )
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(fl_server_app.run_history("fedavg", result)))
+    history = fl_runs.read_history(path)
+    assert history["strategy"] == "fedavg"
+    assert history["server"] == {0: {"accuracy": 0.1}, 1: {"accuracy": 0.9}}
+    assert history["train"] == {1: {"train-loss": 0.5}} and history["evaluate"] == {}
+    assert history["final-params"] == [[[1.0, 1.0], [1.0, 1.0]], [0.0, 0.0]]
