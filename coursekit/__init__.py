@@ -1,6 +1,6 @@
 """Plomería compartida por los notebooks del libro.
 
-Acá vive solo lo que NO es tema de una clase: levantar y detener servidores en segundo
+Aquí vive solo lo que NO es tema de una clase: levantar y detener servidores en segundo
 plano, esperar a que un puerto responda, encontrar un puerto libre y leer los endpoints
 del stack desde el entorno. El código de cada concepto se muestra en su notebook.
 """

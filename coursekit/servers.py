@@ -26,7 +26,7 @@ from coursekit.net import wait_for_http, wait_for_port
 class UvicornThread:
     """Corre una app ASGI con uvicorn.Server en un hilo del kernel de Jupyter.
 
-    El socket se abre acá mismo (puerto 0 = lo elige el sistema operativo), así que no
+    El socket se abre aquí mismo (puerto 0 = lo elige el sistema operativo), así que no
     hay carrera entre "buscar un puerto libre" y "usarlo".
     """
 
