@@ -135,3 +135,17 @@ def test_doctor_runs_end_to_end(capsys):
     doctor.main()
     out = capsys.readouterr().out
     assert "python" in out and "error(es)" in out
+
+
+def test_missing_optional_tools_say_how_to_install_them_on_each_system():
+    missing = doctor.check_optional_tools(which=lambda _: None)
+    assert {f.check for f in missing} >= {"java", "go", "node", "chromium", "dot"}
+    for finding in missing:
+        assert finding.level == doctor.WARN
+        assert "apt-get install" in finding.fix and "brew install" in finding.fix
+        assert "WSL" in finding.fix
+
+
+def test_present_tools_are_ok():
+    found = doctor.check_optional_tools(which=lambda name: f"/usr/bin/{name}")
+    assert all(f.level == doctor.OK for f in found)

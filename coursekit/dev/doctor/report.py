@@ -9,6 +9,7 @@ from .machine import check_architecture, check_crlf, check_docker, check_local_t
 from .prometheus import check_prometheus_server, check_promtool
 from .python_env import check_pins, check_protobuf_gencode, check_python
 from .services import check_mlflow_server, check_ports, stack_pids
+from .tools import check_optional_tools
 
 SYMBOLS = {OK: "✔", WARN: "!", FAIL: "✘"}
 
@@ -22,6 +23,7 @@ def run_all() -> list[Finding]:
         *check_ports(ports, stack_pids=stack_pids()),
         *check_docker(),
         *check_local_tools(),
+        *check_optional_tools(),
         *check_architecture(),
         *check_crlf(scripts),
         *check_mlflow_server(stack.env("MLFLOW_TRACKING_URI")),
