@@ -8,9 +8,12 @@ Sigue el patrón de la API de la Clase 1 (fábrica `create_app`, modelo cargado 
     tokens.py          JWT HS256: emitir y verificar (algoritmo fijo, exp, iss, aud)
     auth.py            clave de API o JWT → Principal; scopes; 401, 403 y 400
     rate_limit.py      token bucket por cliente y por fila: 429 con Retry-After
+    body_limit.py      tope al tamaño del cuerpo: 413 antes de leerlo
     audit.py           un registro por pedido (también los rechazados) y GET /admin/audit
     signing.py         modelo firmado con HMAC, verificado antes de deserializar
     model.py           el modelo cargado, la dependencia que lo exige y el chequeo de /ready
+    isolation.py       cargar y predecir en un proceso hijo con límites de memoria, CPU y tiempo
+    worker.py          ese proceso hijo (python -m secure_api.worker)
     schemas.py         contratos de entrada y salida (Pydantic)
     routes_token.py    POST /token (flujo password de OAuth2)
     routes_predict.py  /v1/predict, /v1/predict/batch, /v1/model (salida mínima)

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import audit, routes_predict, routes_token
+from .body_limit import BodySizeLimit
 from .errors import install_coded_problems
 from .health import health_router
 from .model import load_model, model_ready
@@ -44,9 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="API segura de dígitos",
         version="1.0.0",
         description="Servicio de predicción de la Clase 7 (MLOps II, CEIA–FIUBA): "
-        "autenticación, autorización por scopes, límite de tasa y auditoría.",
+        "autenticación, autorización por scopes, límite de tasa, tope de tamaño y auditoría.",
         lifespan=lifespan,
-        responses=problem_responses(500),  # cualquier endpoint puede fallar sin preverlo
+        # cualquier endpoint puede recibir un cuerpo demasiado grande o fallar sin preverlo
+        responses=problem_responses(413, 500),
     )
     app.state.settings = settings
     app.state.model, app.state.model_error = None, "El modelo todavía no se cargó."
@@ -60,5 +62,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router(model_ready))
     install_problem_handlers(app)
     install_coded_problems(app)  # después: agrega `code` y acota los errores de validación
-    app.middleware("http")(audit.audit_requests)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # 413 sin leer el cuerpo
+    app.middleware("http")(audit.audit_requests)  # el último agregado envuelve al resto: ve el 413
     return app

@@ -5,7 +5,8 @@ error. Esta API le agrega dos cosas propias de un servicio expuesto:
 
 - `CodedProblem`: un `ProblemError` con un **código estable** (`"token_expired"`,
   `"quota_exhausted"`...) que un programa compara sin leer el mensaje en español, y que la
-  auditoría guarda como motivo del rechazo. RFC 9457 §3.2 permite esos *miembros de extensión*.
+  auditoría guarda como motivo del rechazo. Va como *miembro de extensión* (RFC 9457 §3.2), que la
+  copia canónica de `problems.py` ya sabe agregar al cuerpo.
 - Un **tope** a los errores de validación que se informan: la respuesta queda acotada aunque la
   entrada sea enorme (un lote de 1000 filas inválidas produciría 64 000 errores).
 """
@@ -33,9 +34,8 @@ class CodedProblem(ProblemError):
         headers: dict | None = None,
         **extensions: str,
     ):
-        super().__init__(status, title, detail, headers)
+        super().__init__(status, title, detail, headers, code=code, **extensions)
         self.code = code
-        self.extensions = {"code": code, **extensions}
 
 
 def install_coded_problems(app: FastAPI, max_errors: int = MAX_REPORTED_ERRORS) -> None:

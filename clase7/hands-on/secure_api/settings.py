@@ -17,6 +17,7 @@ Variables de entorno (entre paréntesis, el valor de desarrollo):
     SECURE_API_RETURN_PROBABILITIES   true | false  (false: solo la etiqueta)
     SECURE_API_PROBA_DECIMALS         decimales de las probabilidades  (2)
     SECURE_API_AUDIT_LOG              archivo JSONL de auditoría  (vacío: solo en memoria)
+    SECURE_API_MAX_BODY_BYTES         bytes máximos del cuerpo (413 si se pasa)  (2000000)
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Settings:
     return_probabilities: bool = False
     proba_decimals: int = 2
     audit_log_path: Path | None = None
+    max_body_bytes: int = 2_000_000  # 1000 filas en JSON: ~0,4 a 1,3 MB según los decimales
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +72,7 @@ class Settings:
             in TRUE_VALUES,
             proba_decimals=_number(env, "SECURE_API_PROBA_DECIMALS", 2, int),
             audit_log_path=Path(audit_log) if audit_log else None,
+            max_body_bytes=_number(env, "SECURE_API_MAX_BODY_BYTES", 2_000_000, int),
         )
         settings.check()
         return settings
@@ -92,10 +95,11 @@ class Settings:
             raise ValueError(f"APP_ENV={self.env!r} no es válido: usar development o production.")
         if len(self.jwt_secret.encode()) < 32:
             raise ValueError("SECURE_API_JWT_SECRET debe tener al menos 32 bytes (RFC 7518 §3.2).")
-        if self.token_ttl_s <= 0 or self.rate_capacity <= 0 or self.rate_per_s <= 0:
+        positive = (self.token_ttl_s, self.rate_capacity, self.rate_per_s, self.max_body_bytes)
+        if min(positive) <= 0:
             raise ValueError(
-                "SECURE_API_TOKEN_TTL_S, SECURE_API_RATE_CAPACITY y SECURE_API_RATE_PER_S "
-                "deben ser mayores que 0."
+                "SECURE_API_TOKEN_TTL_S, SECURE_API_RATE_CAPACITY, SECURE_API_RATE_PER_S y "
+                "SECURE_API_MAX_BODY_BYTES deben ser mayores que 0."
             )
         if self.env == "production" and self.dev_defaults_in_use:
             raise ValueError(
