@@ -126,6 +126,6 @@ def wait_run(run: SubmittedRun, timeout: float = 600.0) -> dict:
 def read_history(path: Path) -> dict:
     """El historial JSON que escribe el ServerApp, con las rondas otra vez como enteros."""
     history = json.loads(path.read_text())
-    for section in ("server", "train", "evaluate"):  # JSON guarda las claves como texto
-        history[section] = {int(r): m for r, m in history[section].items()}
+    for section in ("server", "train", "evaluate", "round-seconds"):  # JSON: claves de texto
+        history[section] = {int(r): m for r, m in history.get(section, {}).items()}
     return history

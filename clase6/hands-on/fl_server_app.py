@@ -9,12 +9,14 @@ o `flwr run … --run-config 'clave=valor'`):
 - `dp-noise-multiplier` > 0 envuelve la estrategia con privacidad diferencial central
   (recorte a `dp-clipping-norm` en el servidor + ruido gaussiano);
 - `test-data`: .npz con el conjunto de prueba que el servidor usa para evaluar el modelo
-  global en cada ronda; `results-path`: dónde escribir el historial en JSON.
+  global en cada ronda; `results-path`: dónde escribir el historial en JSON, que incluye la
+  duración de cada ronda vista desde el ServerApp (`round-seconds`).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,10 +109,34 @@ def global_evaluation(test_data: str) -> Callable[[int, ArrayRecord], MetricReco
     return evaluate
 
 
-def run_history(strategy: str, result: Result) -> dict:
+def timed_rounds(
+    evaluate: Callable[[int, ArrayRecord], MetricRecord],
+    marks: dict[int, float],
+    clock: Callable[[], float] = time.monotonic,
+) -> Callable[[int, ArrayRecord], MetricRecord]:
+    """Envuelve `evaluate_fn` y anota en `marks` cuándo termina cada ronda: la estrategia lo
+    llama una vez antes de la ronda 1 y otra al cerrar cada ronda, así que la diferencia
+    entre dos marcas es la duración completa de una ronda (envío, entrenamiento en los
+    clientes, espera, agregación y evaluación), medida en el proceso del ServerApp."""
+
+    def wrapper(server_round: int, arrays: ArrayRecord) -> MetricRecord:
+        metrics = evaluate(server_round, arrays)
+        marks[server_round] = clock()
+        return metrics
+
+    return wrapper
+
+
+def round_seconds(marks: dict[int, float]) -> dict[int, float]:
+    """Duración de cada ronda r ≥ 1 a partir de las marcas de `timed_rounds`."""
+    return {r: marks[r] - marks[r - 1] for r in sorted(marks) if r - 1 in marks}
+
+
+def run_history(strategy: str, result: Result, marks: dict[int, float] | None = None) -> dict:
     """El historial de una corrida en un dict serializable en JSON."""
     return {
         "strategy": strategy,
+        "round-seconds": round_seconds(marks or {}),
         "server": {r: dict(m) for r, m in result.evaluate_metrics_serverapp.items()},
         "train": {r: dict(m) for r, m in result.train_metrics_clientapp.items()},
         "evaluate": {r: dict(m) for r, m in result.evaluate_metrics_clientapp.items()},
@@ -131,13 +157,14 @@ def main(grid: Grid, context: Context) -> None:
             "seed": int(cfg["seed"]),
         }
     )
+    marks: dict[int, float] = {}
     result = build_strategy(cfg).start(
         grid=grid,
         initial_arrays=ArrayRecord(fl_model.init_params(N_FEATURES, N_CLASSES)),
         num_rounds=int(cfg["num-server-rounds"]),
         train_config=train_config,
-        evaluate_fn=global_evaluation(str(cfg["test-data"])),
+        evaluate_fn=timed_rounds(global_evaluation(str(cfg["test-data"])), marks),
     )
     if cfg.get("results-path"):
-        history = run_history(str(cfg["strategy"]), result)
+        history = run_history(str(cfg["strategy"]), result, marks)
         Path(str(cfg["results-path"])).write_text(json.dumps(history))

@@ -37,3 +37,12 @@ def test_gaussian_rdp_epsilon():
     values = [fl_privacy.gaussian_rdp_epsilon(s, 20) for s in (0.5, 1, 2, 4)]
     assert values == sorted(values, reverse=True), "más ruido → menor ε"
     assert fl_privacy.gaussian_rdp_epsilon(1, 40) > fl_privacy.gaussian_rdp_epsilon(1, 20)
+
+
+@pytest.mark.parametrize(
+    ("sigma", "rounds"), [(0.5, 20), (1.0, 20), (2.0, 20), (4.0, 20), (1.0, 100)]
+)
+def test_gaussian_rdp_epsilon_matches_the_closed_form(sigma, rounds):
+    # min_α Tα/(2σ²) + log(1/δ)/(α − 1) = T/(2σ²) + √(2T·log(1/δ))/σ (la teoría de la clase)
+    closed = rounds / (2 * sigma**2) + np.sqrt(2 * rounds * np.log(1e5)) / sigma
+    assert fl_privacy.gaussian_rdp_epsilon(sigma, rounds, 1e-5) == pytest.approx(closed, abs=0.05)

@@ -178,9 +178,26 @@ def test_run_history_round_trips_through_json(tmp_path):
         },
     )
     path = tmp_path / "run.json"
-    path.write_text(json.dumps(fl_server_app.run_history("fedavg", result)))
+    marks = {0: 10.0, 1: 12.5}
+    path.write_text(json.dumps(fl_server_app.run_history("fedavg", result, marks)))
     history = fl_runs.read_history(path)
     assert history["strategy"] == "fedavg"
+    assert history["round-seconds"] == {1: 2.5}
     assert history["server"] == {0: {"accuracy": 0.1}, 1: {"accuracy": 0.9}}
     assert history["train"] == {1: {"train-loss": 0.5}} and history["evaluate"] == {}
     assert history["final-params"] == [[[1.0, 1.0], [1.0, 1.0]], [0.0, 0.0]]
+
+
+def test_timed_rounds_marks_the_end_of_each_round_and_keeps_the_metrics():
+    ticks = iter([100.0, 103.0, 104.5])
+    marks: dict[int, float] = {}
+
+    def evaluate(server_round, arrays):
+        return MetricRecord({"accuracy": 0.1 * server_round})
+
+    timed = fl_server_app.timed_rounds(evaluate, marks, clock=lambda: next(ticks))
+    params = ArrayRecord(fl_model.init_params(2, 2))
+    assert [timed(r, params)["accuracy"] for r in (0, 1, 2)] == [0.0, 0.1, 0.2]
+    assert marks == {0: 100.0, 1: 103.0, 2: 104.5}
+    assert fl_server_app.round_seconds(marks) == {1: 3.0, 2: 1.5}
+    assert fl_server_app.round_seconds({}) == {}
