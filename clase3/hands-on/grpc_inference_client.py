@@ -2,8 +2,9 @@
 
 Un método por modelo de comunicación, todos con plazo (deadline), id de pedido en la
 metadata (`x-request-id`) y reintentos declarados en la *service config* del canal: solo se
-reintenta UNAVAILABLE (el servidor no estaba disponible; el pedido no llegó a ejecutarse),
-nunca INVALID_ARGUMENT ni DEADLINE_EXCEEDED.
+reintenta UNAVAILABLE, nunca INVALID_ARGUMENT ni DEADLINE_EXCEEDED. UNAVAILABLE no garantiza
+que el servidor no haya ejecutado el pedido (gRFC A6); reintentarlo es seguro aquí porque todos
+los métodos del servicio son idempotentes (predecir no cambia ningún estado).
 
 Usa el código generado desde `inference.proto` (`python inference_codegen.py` lo genera en esta
 carpeta). Fuera de Jupyter (con el servidor andando en el puerto 50051):
@@ -29,7 +30,8 @@ SERVICE_NAME = pb2.DESCRIPTOR.services_by_name["InferenceService"].full_name
 ERROR_METADATA_KEY = "inference-error-bin"
 
 # Política de reintentos (gRFC A6): hasta 4 intentos con espera exponencial entre 0,1 y 1 s,
-# solo ante UNAVAILABLE. Los reintentos ocurren dentro del mismo plazo total del RPC.
+# solo ante UNAVAILABLE y solo porque los métodos son idempotentes (el servidor pudo haber
+# ejecutado el intento fallido). Los reintentos ocurren dentro del mismo plazo total del RPC.
 RETRY_SERVICE_CONFIG = {
     "methodConfig": [
         {

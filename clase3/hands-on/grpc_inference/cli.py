@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     except (ValueError, RuntimeError) as error:
         raise SystemExit(f"No se puede arrancar: {error}") from None
 
-    # El código generado existe recién ahora: por eso el servidor se importa acá y no arriba.
+    # El código generado existe recién ahora: por eso el servidor se importa aquí y no arriba.
     from .server import build_server, serve_until_signal
     from .servicer import InferenceServicer
 

@@ -41,6 +41,7 @@ class InferenceServicer(pb2_grpc.InferenceServiceServicer):
 
     def __init__(self, bundle: dict, simulated_latency_s: float = 0.0):
         self.model = bundle["model"]
+        self.name = str(bundle.get("name", "iris-random-forest"))
         self.version = str(bundle["version"])
         self.features = list(bundle["features"])
         self.classes = list(bundle["classes"])
@@ -90,7 +91,7 @@ class InferenceServicer(pb2_grpc.InferenceServiceServicer):
     def GetModelInfo(self, request, context):
         self._start("GetModelInfo", context)
         return pb2.ModelInfo(
-            name="iris-random-forest",
+            name=self.name,
             version=self.version,
             feature_names=self.features,
             class_names=self.classes,
@@ -143,7 +144,7 @@ class InferenceServicer(pb2_grpc.InferenceServiceServicer):
             finished = True
         finally:
             # Si gRPC deja de pedir bloques (cliente cancelado), cierra el generador y se llega
-            # acá sin haber terminado: también cuenta como stream cortado.
+            # aquí sin haber terminado: también cuenta como stream cortado.
             if not finished:
                 self.count("PredictBatchStream.cancelled")
 
