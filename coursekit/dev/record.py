@@ -10,16 +10,21 @@ para que el diff de git muestre solo cambios reales. (`make record` llama a este
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 KEEP_CELL_METADATA = {"tags"}
 CELL_TIMEOUT_S = 600
+RECORD_MARK = "MLOPS2_RECORD_SESSION"  # marca heredada por el kernel y lo que este lance
 
 
 def find_notebooks(targets: list[str]) -> list[Path]:
@@ -57,17 +62,47 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def record(path: Path) -> float:
+    """Ejecuta el notebook y lo guarda normalizado. Si falla, no se guarda nada y se detiene
+    lo que haya quedado corriendo (la sección Limpieza no llegó a ejecutarse)."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
+    mark = f"{os.getpid()}-{time.time()}"
+    os.environ[RECORD_MARK] = mark  # el kernel y todo lo que lance lo heredan
     client = NotebookClient(
         nb,
         timeout=CELL_TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        stopped = stop_leftovers(mark)
+        if stopped:
+            print(f"  detenidos {len(stopped)} proceso(s) que el notebook dejó: {stopped}")
     nbformat.write(normalize(nb), path)
     return time.perf_counter() - start
+
+
+def stop_leftovers(mark: str, grace: float = 5.0) -> list[str]:
+    """Procesos que heredaron `mark` y siguen vivos: SIGTERM a su grupo; si no alcanza, SIGKILL."""
+    found = []
+    for proc in psutil.process_iter(["pid", "name"]):
+        with contextlib.suppress(psutil.Error):
+            if proc.pid != os.getpid() and proc.environ().get(RECORD_MARK) == mark:
+                found.append(proc)
+    for proc in found:
+        with contextlib.suppress(OSError, psutil.Error):
+            group = os.getpgid(proc.pid)
+            if group == os.getpgid(0):  # mismo grupo que este proceso: solo ese proceso
+                proc.terminate()
+            else:
+                os.killpg(group, signal.SIGTERM)
+    _, alive = psutil.wait_procs(found, timeout=grace)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    return [f"{p.info['name']} ({p.pid})" for p in found]
 
 
 def main(argv: list[str]) -> int:
