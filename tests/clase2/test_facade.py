@@ -1,8 +1,9 @@
-"""La fachada: el registro de MLflow y la API de predicción real de la Clase 1 en un campo.
+"""La fachada: el registro de MLflow y la API de predicción de la clase (`iris_service/`) en un
+campo.
 
-La API de la Clase 1 corre como otro proceso, arrancada con su propia línea de comandos
-(`python iris_train.py`, `python -m iris_api`), igual que en el notebook 5: la Clase 2 no
-importa código de la Clase 1.
+La API corre como otro proceso, arrancada con su propia línea de comandos
+(`python -m iris_service train`, `python -m iris_service serve`), igual que en el notebook 5: la
+fachada solo la conoce por HTTP.
 """
 
 from __future__ import annotations
@@ -12,43 +13,41 @@ import sys
 import time
 
 import pytest
-from clase2_support import ROOT, SET_ALIAS, data
+from clase2_support import HANDS_ON, SET_ALIAS, data
 from mlflow_graphql.app import create_app
 from mlflow_graphql.settings import Settings
 
 from coursekit import BackgroundProcess, UvicornThread, free_port
 
-CLASE1 = ROOT / "clase1" / "hands-on"
 DEPLOYMENT = """{ deployment(model: "iris-classifier") { champion { version }
     serving { reachable ready modelVersion error } inSync summary } }"""
 
 
 @pytest.fixture(scope="module")
-def clase1_api(tmp_path_factory):
-    """La API real de la Clase 1, sirviendo un modelo etiquetado como versión 2 del registro."""
-    folder = tmp_path_factory.mktemp("clase1")
+def prediction_api(tmp_path_factory):
+    """La API de predicción real, sirviendo un modelo etiquetado como versión 2 del registro."""
+    folder = tmp_path_factory.mktemp("iris_service")
     model = folder / "iris.joblib"
     subprocess.run(
-        [sys.executable, "iris_train.py", "--output", model, "--version", "2"]
-        + ["--n-estimators", "10"],
-        cwd=CLASE1,
+        [sys.executable, "-m", "iris_service", "train", "--output", model, "--version", "2"],
+        cwd=HANDS_ON,
         check=True,
         capture_output=True,
         timeout=120,
     )
     port = free_port()
     api = BackgroundProcess(
-        [sys.executable, "-m", "iris_api", "--model-path", str(model), "--port", str(port)],
-        log_path=folder / "iris_api.log",
-        cwd=CLASE1,
-        name="iris_api",
+        [sys.executable, "-m", "iris_service", "serve", "--model", str(model), "--port", str(port)],
+        log_path=folder / "iris_service.log",
+        cwd=HANDS_ON,
+        name="iris_service",
     )
     with api.start(ready_url=f"http://127.0.0.1:{port}/ready", timeout=120):
         yield f"http://127.0.0.1:{port}"
 
 
-def test_deployment_joins_registry_and_serving_api(seed_store, clase1_api):
-    settings = Settings(tracking_uri=seed_store.tracking_uri, prediction_api_url=clase1_api)
+def test_deployment_joins_registry_and_serving_api(seed_store, prediction_api):
+    settings = Settings(tracking_uri=seed_store.tracking_uri, prediction_api_url=prediction_api)
     with UvicornThread(create_app(settings)).start(health_path="/ready") as server:
         deployment = data(server.url, DEPLOYMENT)["deployment"]
     assert deployment["champion"] == {"version": 2}
@@ -61,8 +60,8 @@ def test_deployment_joins_registry_and_serving_api(seed_store, clase1_api):
     assert deployment["inSync"] is True and "sirve la versión champion (2)" in deployment["summary"]
 
 
-def test_deployment_detects_a_pending_rollout(mutable_store, clase1_api):
-    settings = Settings(tracking_uri=mutable_store.tracking_uri, prediction_api_url=clase1_api)
+def test_deployment_detects_a_pending_rollout(mutable_store, prediction_api):
+    settings = Settings(tracking_uri=mutable_store.tracking_uri, prediction_api_url=prediction_api)
     with UvicornThread(create_app(settings)).start(health_path="/ready") as server:
         data(
             server.url,

@@ -8,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from clase2_support import data, run_ids
 from mlflow_graphql.app import create_app
 from mlflow_graphql.settings import Settings
 from openapi_contract import assert_declared
@@ -47,6 +48,26 @@ def test_ready_is_503_problem_when_mlflow_is_down_but_health_is_ok(spec):
         assert_declared(spec, response)
 
 
+class FailingClient:
+    """Un MlflowClient que falla en todo: prueba que `create_app` usa el cliente inyectado."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise RuntimeError("base caída")
+
+        return fail
+
+
+def test_an_injected_mlflow_client_is_the_one_used(seed_store, spec):
+    settings = Settings(tracking_uri=seed_store.tracking_uri)  # SQLite sano: el cliente no
+    app = create_app(settings, mlflow_client=FailingClient())
+    with UvicornThread(app).start(health_path="/health") as server:
+        ready = httpx.get(server.url + "/ready")
+    assert ready.status_code == 503
+    assert ready.json()["detail"] == "MLflow no responde (RuntimeError)"
+    assert_declared(spec, ready)
+
+
 @pytest.mark.parametrize(
     ("request_kwargs", "detail"),
     [
@@ -63,18 +84,8 @@ def test_ready_is_503_problem_when_mlflow_is_down_but_health_is_ok(spec):
             {"method": "POST", "content": b"query", "headers": {"Content-Type": "text/plain"}},
             "Unsupported content type",
         ),
-        (
-            {
-                "method": "GET",
-                "params": {
-                    "query": 'mutation { setRunTag(input: {runId: "x", key: "k", value: "v"}) '
-                    "{ name } }"
-                },
-            },
-            "mutations are not allowed when using GET",
-        ),
     ],
-    ids=["body-not-json", "no-query", "content-type", "mutation-over-get"],
+    ids=["body-not-json", "no-query", "content-type"],
 )
 def test_malformed_http_requests_get_400_problem(api_url, spec, request_kwargs, detail):
     kwargs = dict(request_kwargs)
@@ -83,6 +94,21 @@ def test_malformed_http_requests_get_400_problem(api_url, spec, request_kwargs, 
     assert response.headers["content-type"] == PROBLEM
     assert detail in response.json()["detail"]
     assert_declared(spec, response)
+
+
+def test_a_mutation_over_get_is_405_and_is_not_executed(mutable_api, spec):
+    """GraphQL over HTTP: GET solo para consultas; una mutación por GET es 405 y no se ejecuta."""
+    [run_id, *_] = run_ids(mutable_api).values()
+    mutation = (
+        f'mutation {{ setRunTag(input: {{runId: "{run_id}", key: "k", value: "v"}}) {{ name }} }}'
+    )
+    response = httpx.get(f"{mutable_api}/graphql", params={"query": mutation})
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["title"] == "Método no permitido"
+    assert_declared(spec, response)
+    tags = data(mutable_api, f'{{ run(id: "{run_id}") {{ tags {{ key }} }} }}')["run"]["tags"]
+    assert "k" not in [tag["key"] for tag in tags]  # no se ejecutó
 
 
 def test_queries_also_work_over_get(api_url, spec):

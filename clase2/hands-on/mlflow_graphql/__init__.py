@@ -16,9 +16,9 @@ Un paquete chico, un concepto por archivo (la estructura de los ejemplos de Stra
 | `subscription.py` | el tipo `Subscription` (WebSocket) | 03 |
 | `errors.py`, `validation.py` | errores para el cliente y reglas de entrada | 03 |
 | `loaders.py` | DataLoaders contra el problema N+1 | 04 |
-| `hardening.py` | límites de profundidad, tamaño y alias; modo producción | 04 |
+| `hardening.py`, `cost.py` | límites de profundidad, tamaño, alias y costo; modo producción | 04 |
 | `settings.py` | configuración desde el entorno (`MLFLOW_TRACKING_URI`, `APP_ENV`...) | 04 |
-| `facade.py` | el campo `deployment`: MLflow y la API de la Clase 1 en una respuesta | 05 |
+| `facade.py` | el campo `deployment`: MLflow y la API de predicción en una respuesta | 05 |
 | `problems.py`, `health.py` | errores HTTP RFC 9457 y `/health`, `/ready` (copias canónicas) | 01 |
 | `cli.py`, `__main__.py` | `python -m mlflow_graphql` | 01 |
 

@@ -22,14 +22,20 @@ from .schema import build_schema
 from .settings import Settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """El servicio GraphQL sobre MLflow. Sin argumentos lee el entorno (`Settings.from_env()`)."""
+def create_app(
+    settings: Settings | None = None, mlflow_client: MlflowClient | None = None
+) -> FastAPI:
+    """El servicio GraphQL sobre MLflow. Sin argumentos lee el entorno (`Settings.from_env()`).
+
+    `mlflow_client` es un punto de inyección: las pruebas y las mediciones pasan un cliente
+    envuelto (que falla, o que tarda como uno remoto) sin tocar el código del servicio.
+    """
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Un solo cliente de MLflow y uno HTTP por proceso; cada solicitud crea su contexto.
-        app.state.mlflow_client = MlflowClient(
+        app.state.mlflow_client = mlflow_client or MlflowClient(
             settings.tracking_uri, registry_uri=settings.tracking_uri
         )
         async with httpx.AsyncClient(timeout=settings.http_timeout_s) as http:

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
         print(build_schema().as_str())
         return
     if args.tracking_uri is not None:
-        # El entorno es la única entrada de create_app(): se fija acá, nunca al importar.
+        # El entorno es la única entrada de create_app(): se fija aquí, nunca al importar.
         os.environ["MLFLOW_TRACKING_URI"] = args.tracking_uri
     try:
         Settings.from_env()

@@ -1,9 +1,9 @@
 """GraphQL como fachada: un campo que junta el registro de MLflow con la API de predicción.
 
 `deployment(model)` responde "¿producción sirve el modelo que aprobamos?" con tres fuentes: el
-modelo registrado y su versión `champion` (MLflow) y el `/ready` de la API de la Clase 1 (HTTP).
-Las tres se consultan a la vez, y la caída de la API degrada la respuesta (un estado explícito)
-en vez de romperla o colgarla.
+modelo registrado y su versión `champion` (MLflow) y el `/ready` de la API de predicción
+(`iris_service/`, por HTTP). Las tres se consultan a la vez, y la caída de la API degrada la
+respuesta (un estado explícito) en vez de romperla o colgarla.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .gateway import fetch_registered_model
 from .types.registry import ModelVersion, RegisteredModel
 
 
-@strawberry.type(description="Estado de la API de predicción (Clase 1), visto por la fachada.")
+@strawberry.type(description="Estado de la API de predicción, visto por la fachada.")
 class ServingStatus:
     url: str
     reachable: bool
@@ -38,7 +38,7 @@ class Deployment:
 
 
 async def probe_prediction_api(http: httpx.AsyncClient, base_url: str) -> ServingStatus:
-    """Consulta /ready de la API de la Clase 1. Si no responde, lo dice: nunca cuelga."""
+    """Consulta /ready de la API de predicción. Si no responde, lo dice: nunca cuelga."""
     try:
         response = await http.get(f"{base_url}/ready")
     except httpx.HTTPError as exc:

@@ -1,7 +1,7 @@
 """Límites de una consulta y endurecimiento para producción (extensiones de Strawberry).
 
 Como el cliente decide la forma de la consulta, una consulta corta puede pedir una respuesta
-enorme. Tres límites baratos se verifican antes de tocar MLflow (el cuarto, `first` ≤ 50, lo
+enorme. Cuatro límites se verifican antes de tocar MLflow (el quinto, `first` ≤ 50, lo
 verifica el resolver de `runs`):
 
 | límite | extensión | qué corta |
@@ -9,6 +9,7 @@ verifica el resolver de `runs`):
 | profundidad ≤ 8 | `QueryDepthLimiter` | ciclos anidados (run → experiment → runs → …) |
 | *tokens* ≤ 1000 | `MaxTokensLimiter` | documentos gigantes (se corta a mitad del análisis) |
 | alias ≤ 15 | `MaxAliasesLimiter` | el mismo campo caro pedido cientos de veces |
+| costo ≤ 10 000 objetos | `QueryCostLimiter` (`cost.py`) | listas anidadas que se multiplican |
 
 Con `APP_ENV=production` se agregan: sin introspección, sin sugerencias de nombres en los
 errores y con los errores internos enmascarados.
@@ -29,6 +30,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from .cost import QueryCostLimiter
 from .errors import is_internal_error
 from .settings import Settings
 
@@ -63,6 +65,7 @@ def query_limits(settings: Settings) -> list[Extension]:
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),  # consultas demasiado anidadas
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # documentos enormes
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),  # el mismo campo ×1000
+        lambda: QueryCostLimiter(settings.max_cost, settings.assumed_list_size),  # listas × listas
     ]
 
 

@@ -40,7 +40,7 @@ class Query:
         return RegisteredModel.from_mlflow(await fetch_registered_model(info.context.mlflow, name))
 
     @strawberry.field(
-        description="Fachada: el champion de MLflow y lo que sirve la API de la Clase 1."
+        description="Fachada: el champion de MLflow y lo que sirve la API de predicción."
     )
     async def deployment(self, info: Info, model: str) -> Deployment:
         return await resolve_deployment(info, model)

@@ -3,8 +3,13 @@ problem+json y un documento OpenAPI que dice todo lo que puede responder.
 
 Un error *de GraphQL* (sintaxis, validación, un resolver que rechaza la entrada) es una
 respuesta normal: HTTP 200 con la lista `errors`. Un error *de protocolo* (el cuerpo no es JSON,
-falta `query`, una mutación por GET) no llega a ser una operación: Strawberry responde 400 en
-texto plano y aquí se convierte al formato de errores HTTP de todo el libro (RFC 9457).
+falta `query`) no llega a ser una operación: Strawberry responde 400 en texto plano y aquí se
+convierte al formato de errores HTTP de todo el libro (RFC 9457).
+
+Una mutación por GET es un caso aparte. La especificación GraphQL over HTTP exige rechazarla
+con **405** (*Method Not Allowed*) sin ejecutarla: GET es un método seguro, y un enlace o una
+imagen de otro sitio no deben poder cambiar el registro. Strawberry (0.341) tampoco la ejecuta,
+pero responde 400; aquí se corrige a 405 con `Allow: POST`, como pide HTTP (RFC 9110, §15.5.6).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from .context import get_context
 from .problems import TITLES_ES, problem_response, problem_responses
@@ -36,10 +43,11 @@ class MlflowGraphQLRouter(GraphQLRouter):
         self.graphiql_assets = graphiql_assets
         for route in self.routes:  # declarar en OpenAPI lo que cada método puede responder
             if isinstance(route, APIRoute):
-                ok = {**GRAPHQL_RESULT, **(GRAPHIQL_PAGE if "GET" in route.methods else {})}
+                get = "GET" in route.methods
+                ok = {**GRAPHQL_RESULT, **(GRAPHIQL_PAGE if get else {})}
                 route.responses = {
                     200: {"description": "Resultado GraphQL (o GraphiQL)", "content": ok},
-                    **problem_responses(400, 404),
+                    **problem_responses(400, 404, *((405,) if get else ())),
                 }
 
     @property
@@ -56,8 +64,20 @@ class MlflowGraphQLRouter(GraphQLRouter):
         try:
             return await super().run(request, **kwargs)
         except ProtocolError as error:
+            if is_mutation_over_get(error):
+                detail = "Las mutaciones se envían por POST; por GET solo se aceptan consultas."
+                return problem_response(405, TITLES_ES[405], detail, headers={"Allow": "POST"})
             title = TITLES_ES.get(error.status_code, HTTPStatus(error.status_code).phrase)
             return problem_response(error.status_code, title, error.reason)
+
+
+def is_mutation_over_get(error: ProtocolError) -> bool:
+    """¿El 400 de Strawberry se debe a una mutación enviada por GET? (su causa lo dice)."""
+    cause = error.__cause__
+    return (
+        isinstance(cause, InvalidOperationTypeError)
+        and cause.operation_type is OperationType.MUTATION
+    )
 
 
 def mount_graphiql_assets(app: FastAPI, assets: Path = GRAPHIQL_ASSETS) -> None:

@@ -3,7 +3,7 @@
 | variable | por defecto | qué es |
 |---|---|---|
 | `MLFLOW_TRACKING_URI` | SQLite en `artifacts/mlflow-seed/` | de dónde se leen los metadatos |
-| `PREDICTION_API_URL` | `http://127.0.0.1:8000` | la API de predicción de la Clase 1 (fachada) |
+| `PREDICTION_API_URL` | `http://127.0.0.1:8000` | la API de predicción (`iris_service/`, fachada) |
 | `APP_ENV` | `development` | `production`: sin GraphiQL ni introspección, errores enmascarados |
 
 Nada se lee al importar: `Settings.from_env()` lo hace cuando se llama (en `create_app()`).
@@ -34,6 +34,8 @@ class Settings:
     max_tokens: int = 1000
     max_aliases: int = 15
     max_page_size: int = 50
+    max_cost: int = 10_000  # objetos que una consulta puede devolver, estimados (cost.py)
+    assumed_list_size: int = 10  # tamaño supuesto de una lista sin `first` (para el costo)
     poll_interval_s: float = 0.2  # cada cuánto la suscripción mira MLflow
     subscription_timeout_s: float = 120.0
     http_timeout_s: float = 2.0  # la fachada nunca espera más que esto a otro servicio
@@ -71,6 +73,13 @@ class Settings:
                 "APP_ENV=production exige MLFLOW_TRACKING_URI con el MLflow a consultar "
                 "(el almacén de artifacts/ junto al código es solo para desarrollo)"
             )
-        limits = ("max_depth", "max_tokens", "max_aliases", "max_page_size")
+        limits = (
+            "max_depth",
+            "max_tokens",
+            "max_aliases",
+            "max_page_size",
+            "max_cost",
+            "assumed_list_size",
+        )
         if any(getattr(self, name) < 1 for name in limits):
             raise ValueError(f"Los límites {', '.join(limits)} deben ser enteros positivos")
