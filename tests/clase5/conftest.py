@@ -39,8 +39,8 @@ def config() -> lake_config.LakeConfig:
 
 @pytest.fixture(scope="session")
 def lake(config) -> list:
-    """Tres días ingeridos y procesados hasta features en los buckets de prueba."""
-    days = ingest.days_from("2026-01-01", 3)
+    """Cinco días ingeridos y procesados hasta features en los buckets de prueba."""
+    days = ingest.days_from("2026-01-01", 5)
     for day in days:
         ingest.ingest_raw(config, day)
         etl.raw_to_curated(config, day)
@@ -55,9 +55,8 @@ def served_model(config, lake) -> dict:
     reset_model(cfg.model_name)
     versions = []
     for C in (0.01, 1.0):
-        run = training.train_and_log(cfg, lake, C=C, run_name=f"test-C{C}")
-        roc_auc = run["metrics"]["roc_auc"]
-        versions.append(registry.register(cfg, run["model_uri"], run["run_id"], roc_auc))
+        run = training.train_and_log(cfg, lake, C_grid=(C,), run_name=f"test-C{C}")
+        versions.append(registry.register(cfg, run["model_uri"], run["run_id"]))
     from mlflow import MlflowClient
 
     MlflowClient(cfg.tracking_uri).set_registered_model_alias(cfg.model_name, "champion", "1")

@@ -3,7 +3,7 @@
     python -m lake setup                               # crea los buckets (idempotente)
     python -m lake ingest --start 2026-01-01 --days 3  # zona raw
     python -m lake etl --start 2026-01-01 --days 3     # raw -> curated -> features
-    python -m lake train --start 2026-01-01 --days 3   # entrena, registra y promueve
+    python -m lake train --start 2026-01-01 --days 5   # entrena, registra y promueve
     python -m lake pipeline --days 3                   # setup + ingest + etl
 
 La configuración sale del entorno (`config.py`). Un error termina el programa con código 1 y un
@@ -17,8 +17,10 @@ import argparse
 from .config import LakeConfig, ensure_buckets
 from .etl import build_features, raw_to_curated
 from .ingest import days_from, ingest_raw, raw_key
-from .registry import promote_if_better, register
-from .training import train_and_log
+from .promotion import promote_if_better
+from .reference import Reference
+from .registry import register
+from .training import C_GRID, train_and_log
 
 COMMANDS = ["setup", "ingest", "etl", "train", "pipeline"]
 
@@ -28,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--start", default="2026-01-01", help="primer día (AAAA-MM-DD)")
     parser.add_argument("--days", type=int, default=3)
-    parser.add_argument("--C", type=float, default=1.0, help="regularización inversa")
+    parser.add_argument(
+        "--C", type=float, nargs="+", default=list(C_GRID), help="valores de C a validar"
+    )
     return parser
 
 
@@ -57,10 +61,11 @@ def run_command(config: LakeConfig, args: argparse.Namespace) -> None:
             print("curated:", raw_to_curated(config, day)["rows"], "filas de", day)
         print("features:", build_features(config, days)["rows"], "filas")
     if args.command == "train":
-        result = train_and_log(config, days, C=args.C)
-        roc_auc = result["metrics"]["roc_auc"]
-        version = register(config, result["model_uri"], result["run_id"], roc_auc)
-        print(result["metrics"], "versión", version, promote_if_better(config, version))
+        result = train_and_log(config, days, C_grid=args.C)
+        print("C elegido en validación:", result["C"], "· prueba:", result["metrics"])
+        version = register(config, result["model_uri"], result["run_id"])
+        reference = Reference.from_dict(result["reference"])
+        print("versión", version, promote_if_better(config, version, reference)["reason"])
 
 
 def describe_error(exc: Exception) -> str:

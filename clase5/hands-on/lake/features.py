@@ -4,7 +4,7 @@ Si el ETL calcula una variable de una forma y el servicio de otra (aunque sea so
 el modelo predice con datos distintos de los que vio al entrenar: es el *training/serving skew*.
 «The ML Test Score» (Breck et al., 2017) lo convierte en una prueba, *training and serving
 features compute the same values*, y Breck et al. (2019, «Data Validation for Machine Learning»)
-lo detectan comparando los datos de los dos lados. Acá se evita de raíz: el ETL de features
+lo detectan comparando los datos de los dos lados. Aquí se evita de raíz: el ETL de features
 (`etl.build_features`) y el servicio (`lake_service.routes`) llaman a las funciones de este
 archivo, y `tests/clase5/test_features.py` comprueba que las dos salidas coinciden.
 """

@@ -1,8 +1,16 @@
-"""Entrenar, evaluar y registrar la corrida en MLflow con la referencia exacta a sus datos.
+"""Entrenar, elegir `C` con validación, evaluar y registrar la corrida en MLflow.
 
-La corrida guarda parámetros, métricas, el modelo (artefactos en S3 a través del servidor de
-MLflow) y, como entrada, el *dataset* de features con la versión de cada objeto Parquet leído:
-con eso se recuperan byte a byte los datos del entrenamiento aunque el ETL los reescriba.
+Partición temporal por día (la misma en los notebooks, el DAG y las pruebas):
+
+    entrenamiento   todos los días menos los dos últimos
+    validación      el penúltimo día: ahí, y solo ahí, se elige la regularización `C`
+    prueba          el último día: el conjunto de **referencia**, que se mira una sola vez
+
+Elegir `C` mirando el día de prueba haría optimista la métrica publicada: el mismo día serviría
+para elegir y para medir. Elegido `C`, el modelo final se reentrena con entrenamiento +
+validación y se evalúa en prueba. La corrida guarda parámetros, métricas, el modelo (artefactos en
+S3 a través del servidor de MLflow) y la referencia exacta a sus datos (ruta y versión de cada
+objeto Parquet, `reference.py`): la del entrenamiento y la del día de prueba.
 """
 
 from __future__ import annotations
@@ -11,18 +19,37 @@ import hashlib
 import json
 import warnings
 from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 
 from .config import LakeConfig
 from .etl import read_partitions
 from .features import FEATURE_SET, FEATURES, TARGET
+from .reference import Reference, feature_versions, features_reference
+
+C_GRID = (0.01, 0.1, 1.0)  # valores de `C` que se prueban en validación
 
 
-def split_by_day(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Partición temporal: se evalúa con el último día, se entrena con los anteriores."""
-    last = frame["fecha"].max()
-    return frame[frame["fecha"] < last], frame[frame["fecha"] == last]
+class Split(NamedTuple):
+    train: pd.DataFrame
+    validation: pd.DataFrame
+    test: pd.DataFrame
+
+
+def split_by_day(frame: pd.DataFrame) -> Split:
+    """Entrenamiento (días anteriores), validación (penúltimo día) y prueba (último día)."""
+    days = sorted(frame["fecha"].unique())
+    if len(days) < 3:
+        raise ValueError(
+            f"hacen falta al menos 3 días (entrenamiento, validación y prueba); hay {len(days)}"
+        )
+    validation_day, test_day = days[-2], days[-1]
+    return Split(
+        train=frame[frame["fecha"] < validation_day],
+        validation=frame[frame["fecha"] == validation_day],
+        test=frame[frame["fecha"] == test_day],
+    )
 
 
 def fit_model(train: pd.DataFrame, C: float = 1.0):
@@ -48,17 +75,12 @@ def evaluate(model, test: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def feature_versions(config: LakeConfig, days: list[date]) -> dict[str, str]:
-    """{clave: versión} de los Parquet de features de `days`: la referencia exacta de los datos."""
-    s3 = config.s3_client()
-    versions = {}
-    for day in days:
-        prefix = f"{FEATURE_SET}/fecha={day.isoformat()}/"
-        listed = s3.list_objects_v2(Bucket=config.features_bucket, Prefix=prefix)
-        for obj in listed.get("Contents", []):
-            head = s3.head_object(Bucket=config.features_bucket, Key=obj["Key"])
-            versions[obj["Key"]] = head.get("VersionId") or "null"
-    return versions
+def select_C(split: Split, grid=C_GRID) -> tuple[float, dict[float, float]]:
+    """El `C` con mejor ROC AUC en validación (empate: el más regularizado) y cada puntaje."""
+    scores = {}
+    for C in grid:
+        scores[float(C)] = evaluate(fit_model(split.train, C), split.validation)["roc_auc"]
+    return max(scores, key=lambda C: (scores[C], -C)), scores
 
 
 def log_dataset(config: LakeConfig, frame: pd.DataFrame, days: list[date]) -> None:
@@ -85,32 +107,54 @@ def log_dataset(config: LakeConfig, frame: pd.DataFrame, days: list[date]) -> No
     )
 
 
-def train_and_log(config: LakeConfig, days: list[date], C: float = 1.0, run_name=None) -> dict:
-    """Entrena con las features de `days` y registra una corrida en MLflow con parámetros,
-    métricas, el modelo (artefactos en S3 vía el servidor) y la referencia a los datos."""
+def log_run(config, days, frame, split, model, C, scores, metrics, reference: Reference) -> str:
+    """Parámetros, métricas, datos y modelo en la corrida activa; devuelve la URI del modelo."""
     import mlflow
     import sklearn
     from mlflow.models import infer_signature
 
+    mlflow.log_params({"C": C, "C_grid": json.dumps(sorted(scores)), "days": len(days)})
+    mlflow.log_params({"model": "LogisticRegression", "train_rows": len(split.train)})
+    mlflow.log_params({"validation_rows": len(split.validation), "test_rows": len(split.test)})
+    mlflow.log_metrics({"validation_roc_auc": scores[C], **metrics})
+    mlflow.log_dict({str(c): s for c, s in scores.items()}, "validacion_C.json")
+    log_dataset(config, frame, days)
+    mlflow.set_tags({"reference.digest": reference.digest, "reference.path": reference.path})
+    mlflow.log_dict(reference.as_dict(), "referencia.json")
+    signature = infer_signature(split.test[FEATURES], model.predict(split.test[FEATURES]))
+    info = mlflow.sklearn.log_model(
+        model,
+        name="model",
+        signature=signature,
+        # Requisitos explícitos: MLflow no tiene que inferirlos importando el modelo.
+        pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
+    )
+    return info.model_uri
+
+
+def train_and_log(config: LakeConfig, days: list[date], C_grid=C_GRID, run_name=None) -> dict:
+    """Elige `C` en validación, reentrena con entrenamiento + validación, evalúa en prueba y
+    registra una corrida. Devuelve run_id, URI del modelo, métricas de prueba, `C` elegido, los
+    puntajes de validación y la referencia (el día de prueba) como diccionario."""
+    import mlflow
+
     mlflow.set_tracking_uri(config.tracking_uri)
     mlflow.set_experiment(config.experiment)
     frame = read_partitions(config, config.features_bucket, FEATURE_SET, days)
-    train, test = split_by_day(frame)
-    model = fit_model(train, C)
-    metrics = evaluate(model, test)
-    signature = infer_signature(test[FEATURES], model.predict(test[FEATURES]))
+    split = split_by_day(frame)
+    C, scores = select_C(split, C_grid)
+    model = fit_model(pd.concat([split.train, split.validation]), C)
+    metrics = evaluate(model, split.test)  # la única vez que se mira el día de prueba
+    reference = features_reference(config, [date.fromisoformat(split.test["fecha"].iloc[0])])
     with warnings.catch_warnings(), mlflow.start_run(run_name=run_name or f"logreg-C{C}") as run:
         # Aviso genérico de MLflow al inferir esquemas con columnas enteras (la etiqueta).
         warnings.filterwarnings("ignore", message=".*Inferred schema contains integer")
-        mlflow.log_params({"C": C, "model": "LogisticRegression", "days": len(days)})
-        mlflow.log_params({"train_rows": len(train), "test_rows": len(test)})
-        mlflow.log_metrics(metrics)
-        log_dataset(config, frame, days)
-        info = mlflow.sklearn.log_model(
-            model,
-            name="model",
-            signature=signature,
-            # Requisitos explícitos: MLflow no tiene que inferirlos importando el modelo.
-            pip_requirements=[f"scikit-learn=={sklearn.__version__}"],
-        )
-    return {"run_id": run.info.run_id, "model_uri": info.model_uri, "metrics": metrics, "C": C}
+        model_uri = log_run(config, days, frame, split, model, C, scores, metrics, reference)
+    return {
+        "run_id": run.info.run_id,
+        "model_uri": model_uri,
+        "metrics": metrics,
+        "C": C,
+        "validation": scores,
+        "reference": reference.as_dict(),
+    }
