@@ -68,6 +68,8 @@ def airflow_env(layout: Layout) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "2",  # 2 núcleos: 2 tareas a la vez
+        # Un DAG nuevo aparece en 30 s y no en 5 min (el valor por defecto): desarrollo local.
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         # Desarrollo local: sin login (todos administradores). Nunca en producción.
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": (
