@@ -145,6 +145,12 @@ def test_every_diagram_svg_matches_its_dot_source():
     assert sources, "no hay diagramas .dot"
     stale = [str(d.relative_to(ROOT)) for d in sources if not diagrams.is_current(d)]
     assert not stale, f"SVG desactualizados: `python -m coursekit.dev.diagrams`: {stale}"
+    empty = [
+        str(d.relative_to(ROOT))
+        for d in sources
+        if "graph" not in d.read_text() or 'class="node"' not in d.with_suffix(".svg").read_text()
+    ]
+    assert not empty, f"diagramas vacíos (sin grafo o sin nodos dibujados): {empty}"
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="sin Graphviz no se puede redibujar")
