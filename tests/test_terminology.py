@@ -25,7 +25,7 @@ PREFERRED = {
 NOT_NEUTRAL = (
     r"tú|tenés|podés|querés|sabés|fijate|mirá|probá|usá|corré|ejecutá|instalá|abrí|"
     r"levantalo|levantala|levantá|revisá|agregá|cambiá|escribí|copiá|elegí|"
-    r"tienes|puedes|quieres|sabes|tu máquina|tus datos"
+    r"tienes|puedes|quieres|sabes|tu máquina|tus datos|andando|chic[oa]s?"
 )
 AREAS = [f"clase{n}" for n in range(1, 9)] + ["book", "coursekit", "stack", "raíz"]
 SKIP_PARTS = {"node_modules", "graphiql_static", "_static", "artifacts", "figuras"}

@@ -1,6 +1,6 @@
 """Diagramas del libro: fuente Graphviz (`.dot`) y su SVG, guardados juntos en git.
 
-Por qué SVG guardado y no la directiva `graphviz` de Sphinx: así `make book` anda en una
+Por qué SVG guardado y no la directiva `graphviz` de Sphinx: así `make book` funciona en una
 máquina que solo tiene Python y make (sin Graphviz), no hay caché incremental que conserve una
 página vieja con el DOT crudo, y cada diagrama se inserta como `<img>` con su texto alternativo.
 

@@ -32,7 +32,7 @@ PROMETHEUS_VERSION = "v0.316.0"  # el módulo de Go de Prometheus 3.16.0
 PROMETHEUS_RELEASE = "3.16.0"  # la de la imagen de docker-compose.yml
 TOOLS = ("prometheus", "promtool")
 BUILD_TAGS = "remove_all_sd"
-# -s -w: sin tabla de símbolos ni DWARF (binario más chico); -X: la versión que informan
+# -s -w: sin tabla de símbolos ni DWARF (binario más pequeño); -X: la versión que informan
 # `prometheus --version` y /api/v1/status/buildinfo (go install no la completa sola).
 LDFLAGS = f"-s -w -X github.com/prometheus/common/version.Version={PROMETHEUS_RELEASE}"
 RETENTION = "2d"  # datos de un par de días: alcanza para las clases y no llena el disco
