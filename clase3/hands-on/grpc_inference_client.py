@@ -7,7 +7,7 @@ que el servidor no haya ejecutado el pedido (gRFC A6); reintentarlo es seguro aq
 los métodos del servicio son idempotentes (predecir no cambia ningún estado).
 
 Usa el código generado desde `inference.proto` (`python inference_codegen.py` lo genera en esta
-carpeta). Fuera de Jupyter (con el servidor andando en el puerto 50051):
+carpeta). Fuera de Jupyter (con el servidor en marcha en el puerto 50051):
     python grpc_inference_client.py --target 127.0.0.1:50051 info
     python grpc_inference_client.py --target 127.0.0.1:50051 predict 5.1 3.5 1.4 0.2
     python grpc_inference_client.py --target 127.0.0.1:50051 stream --rows 5000 --chunk 1000

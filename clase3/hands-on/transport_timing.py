@@ -2,7 +2,7 @@
 
 Es el cliente que mide en la comparación del notebook 03, en su propio proceso: ni el kernel de
 Jupyter (con sus hilos) ni un servidor comparten el intérprete que mide. Los servidores ya están
-andando; el plan (JSON) dice dónde:
+en marcha; el plan (JSON) dice dónde:
 
     {"models": {"light": {"path": "artifacts/iris_logistic.joblib", "label": "liviano",
                           "servers": {"REST": "127.0.0.1:8001", "GraphQL": "…", "gRPC": "…"}},

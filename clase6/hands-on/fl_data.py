@@ -45,7 +45,7 @@ def dirichlet_partition(
     y: np.ndarray, n_clients: int, alpha: float, seed: int = 0, min_size: int = 10
 ) -> list[np.ndarray]:
     """Partición no IID: para cada clase, la fracción que recibe cada cliente sale de una
-    Dirichlet(alpha). Con alpha chico cada cliente ve pocas clases; con alpha grande la
+    Dirichlet(alpha). Con alpha pequeño cada cliente ve pocas clases; con alpha grande la
     partición se parece a la IID. Se repite el sorteo hasta que cada cliente tenga al menos
     `min_size` ejemplos (como en Hsu et al., 2019)."""
     rng = np.random.default_rng(seed)

@@ -24,7 +24,7 @@ def coordinate_median(updates: Sequence[Params]) -> Params:
 
 
 def trimmed_mean(updates: Sequence[Params], beta: float) -> Params:
-    """Media recortada por coordenada: descarta los floor(beta·n) valores más chicos y los
+    """Media recortada por coordenada: descarta los floor(beta·n) valores más pequeños y los
     floor(beta·n) más grandes de cada coordenada y promedia el resto."""
     stacked = stack_updates(updates)
     n = len(stacked)

@@ -1,6 +1,6 @@
 """La API de predicción que observa la fachada de la Clase 2: un modelo de iris detrás de FastAPI.
 
-Es el "otro equipo" del notebook 5: un servicio chico y separado, con su propia línea de
+Es el "otro equipo" del notebook 5: un servicio pequeño y separado, con su propia línea de
 comandos, que la fachada GraphQL consulta por HTTP (nunca importa su código).
 
 | archivo | concepto |

@@ -2,7 +2,7 @@
 
 Un paquete es un diccionario con el modelo, su **versión** (la del registro de MLflow: así la
 fachada compara lo que se sirve con lo que se aprobó), el orden de las columnas y el de las
-clases. Un *random forest* chico (50 árboles de profundidad 4, semilla fija) sobre iris: se
+clases. Un *random forest* pequeño (50 árboles de profundidad 4, semilla fija) sobre iris: se
 entrena en menos de un segundo y da siempre el mismo modelo.
 """
 

@@ -1,6 +1,6 @@
 """Servicio GraphQL sobre los metadatos de MLflow (Clase 2): Strawberry montado en FastAPI.
 
-Un paquete chico, un concepto por archivo (la estructura de los ejemplos de Strawberry):
+Un paquete pequeño, un concepto por archivo (la estructura de los ejemplos de Strawberry):
 
 | archivo | concepto | notebook |
 |---|---|---|

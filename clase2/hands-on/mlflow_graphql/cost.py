@@ -159,7 +159,7 @@ class QueryCostLimiter(SchemaExtension):
     def too_costly(self, cost: int) -> GraphQLError:
         return GraphQLError(
             f"Consulta demasiado costosa: puede devolver hasta {thousands(cost)} objetos y el "
-            f"máximo es {thousands(self.max_cost)}. Pedir páginas más chicas (`first`) o menos "
+            f"máximo es {thousands(self.max_cost)}. Pedir páginas más pequeñas (`first`) o menos "
             "niveles anidados.",
             extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "maxCost": self.max_cost},
         )

@@ -32,7 +32,7 @@ logger = logging.getLogger("grpc_inference")
 
 @dataclass
 class RunningServer:
-    """Un servidor gRPC andando: el objeto grpc.Server, su puerto, el servicio y la salud."""
+    """Un servidor gRPC en marcha: el objeto grpc.Server, su puerto, el servicio y la salud."""
 
     server: grpc.Server
     port: int

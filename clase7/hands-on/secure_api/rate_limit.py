@@ -82,7 +82,7 @@ def enforce_rate_limit(limiter: RateLimiter, key: str, cost: float, what: str) -
             429,
             "Demasiadas solicitudes",
             f"El pedido cuesta {cost:g} fichas y la cuota admite como máximo "
-            f"{limiter.capacity:g} por ráfaga: dividirlo en partes más chicas.",
+            f"{limiter.capacity:g} por ráfaga: dividirlo en partes más pequeñas.",
             "exceeds_burst",
         )
     retry_after = max(1, math.ceil(wait))
