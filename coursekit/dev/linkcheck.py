@@ -92,6 +92,10 @@ def main() -> int:
         f"linkcheck (solo informa): {report['ok']}/{report['checked']} enlaces externos responden "
         f"en {report['seconds']} s; detalle en {REPORT.relative_to(ROOT)}"
     )
+    offline = [item for item in broken if "Name or service not known" in item["reason"]]
+    if offline and len(offline) == len(broken):
+        print(f"  sin resolución de nombres (¿sin red?): {len(offline)} enlaces sin verificar")
+        return 0
     for item in broken[:20]:
         print(f"  ✗ {item['url']} — {item['reason']} (en {item['pages'][0]})")
     return 0

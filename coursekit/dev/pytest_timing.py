@@ -4,7 +4,7 @@ Como plugin de pytest (lo carga el conftest.py de la raíz) suma la duración de
 (preparación + ejecución + cierre) por clase del libro (`claseN/…` y `tests/claseN/…`), por el
 stack (`tests/stack`) y por el resto ("libro"), y la agrega a `_build/timing.json` con el id de
 la corrida (`MLOPS2_TEST_RUN`). Al final, `make test` imprime la tabla de todas las invocaciones
-de pytest de esa corrida:
+de pytest de esa corrida y, debajo, las pruebas que fallaron (lo último que se lee en un log):
 
     python -m coursekit.dev.pytest_timing RUN_ID SEGUNDOS_DE_RELOJ
 
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "_build" / "timing.json"
 KINDS = ("notebooks", "pruebas")
 _seconds: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+_failed: list[str] = []
 
 
 def area(nodeid: str) -> str:
@@ -37,13 +38,21 @@ def area(nodeid: str) -> str:
 def pytest_runtest_logreport(report) -> None:
     kind = "notebooks" if report.nodeid.split("::")[0].endswith(".ipynb") else "pruebas"
     _seconds[area(report.nodeid)][kind] += report.duration
+    if report.failed:
+        _failed.append(f"{report.nodeid} ({report.when})")
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     if hasattr(session.config, "workerinput"):  # con xdist, solo el proceso principal escribe
         return
     runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
-    runs.append({"run": os.environ.get("MLOPS2_TEST_RUN", "manual"), "areas": dict(_seconds)})
+    runs.append(
+        {
+            "run": os.environ.get("MLOPS2_TEST_RUN", "manual"),
+            "areas": dict(_seconds),
+            "failed": _failed,
+        }
+    )
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps({"runs": runs[-20:]}, indent=2, ensure_ascii=False))
 
@@ -62,12 +71,17 @@ def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
 def main(run_id: str, wall_seconds: float) -> None:
     runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
     areas: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+    failed: list[str] = []
     for run in (r for r in runs if r["run"] == run_id):
+        failed += run.get("failed", [])
         for name, kinds in run["areas"].items():
             for kind, seconds in kinds.items():
                 areas[name][kind] += seconds
     print("\nTiempo por clase (segundos de trabajo de pytest):")
     print(table(dict(areas), wall_seconds))
+    print(f"\nFallaron {len(failed)} pruebas:" if failed else "\nNinguna prueba falló.")
+    for nodeid in failed:
+        print(f"  ✗ {nodeid}")
 
 
 if __name__ == "__main__":
