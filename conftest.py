@@ -4,9 +4,9 @@
    escuchando que haya abierto él.
 2. Estado: cada notebook verificado se anota en _build/nbstatus/ (duración, celdas, resultado)
    DESPUÉS del chequeo de higiene: la página "Estado de los notebooks" se genera con esos datos.
-3. Paralelo (`pytest -n N`, pytest-xdist): las celdas de un notebook y las pruebas de una carpeta
-   van juntas a un mismo proceso; todo lo que usa el stack de servicios va a un único grupo, en
-   orden (primero las pruebas del stack, con el stack recién levantado).
+3. Paralelo: `--stack-group=only` elige lo que usa el stack de servicios (puertos fijos: va en un
+   solo proceso, en serie, primero las pruebas del stack) y `--stack-group=skip` todo lo demás, que
+   `make test` reparte con pytest-xdist (`--dist loadfile`: cada notebook entero en un proceso).
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _wait_for_stack_up() -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
-    if xdist_group(item) == "stack":
+    if needs_stack(item):
         _wait_for_stack_up()
     path = str(item.path)
     if path.endswith(".ipynb") and path not in _started:
@@ -154,21 +154,21 @@ def _notebook_needs_stack(path: Path) -> bool:
     return _stack_notebooks[path]
 
 
-def xdist_group(item) -> str:
-    """Grupo de ejecución en paralelo: "stack", el notebook, o la carpeta de pruebas."""
-    if needs_stack(item):
-        return "stack"
-    rel = item.path.relative_to(ROOT)
-    parts = rel.parts
-    if rel.suffix == ".ipynb":
-        return rel.as_posix()
-    return "/".join(parts[:-1]) if len(parts) > 2 else rel.as_posix()
+def pytest_addoption(parser):
+    parser.addoption(
+        "--stack-group",
+        choices=("all", "only", "skip"),
+        default="all",
+        help="all: todo; only: solo lo que usa el stack; skip: todo lo demás (make test corre "
+        "ambos a la vez: el stack en un proceso, en serie; el resto repartido con pytest-xdist)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
-    # Dentro del grupo "stack", las pruebas del stack primero (con el stack recién levantado).
+    choice = config.getoption("--stack-group")
+    if choice != "all":
+        keep = [it for it in items if needs_stack(it) == (choice == "only")]
+        config.hook.pytest_deselected(items=[it for it in items if it not in keep])
+        items[:] = keep
+    # Las pruebas del stack primero (con el stack recién levantado; una reinicia Kafka).
     items.sort(key=lambda it: 0 if it.path.relative_to(ROOT).parts[:2] == ("tests", "stack") else 1)

@@ -161,3 +161,12 @@ def test_diagrams_render_with_graphviz(tmp_path):
     for dot in diagrams.sources():
         result = run("dot", "-Tsvg", str(dot), "-o", str(tmp_path / "x.svg"))
         assert result.returncode == 0, f"{dot.name}: {result.stderr}"
+
+
+def test_test_modules_have_unique_names():
+    """pytest importa cada archivo de prueba por su nombre (sin paquetes en tests/): dos
+    `test_x.py` en carpetas distintas chocan («import file mismatch») según el orden en que se
+    recolectan. Cada nombre, una sola vez."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert not repeated, f"nombres de archivo de prueba repetidos: {repeated}"

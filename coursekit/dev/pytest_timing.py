@@ -2,9 +2,10 @@
 
 Como plugin de pytest (lo carga el conftest.py de la raíz) suma la duración de cada prueba
 (preparación + ejecución + cierre) por clase del libro (`claseN/…` y `tests/claseN/…`), por el
-stack (`tests/stack`) y por el resto ("libro"), y la agrega a `_build/timing.json` con el id de
-la corrida (`MLOPS2_TEST_RUN`). Al final, `make test` imprime la tabla de todas las invocaciones
-de pytest de esa corrida y, debajo, las pruebas que fallaron (lo último que se lee en un log):
+stack (`tests/stack`) y por el resto ("libro"), y la escribe en `_build/timing/` con el id de la
+corrida (`MLOPS2_TEST_RUN`), un archivo por proceso de pytest (`make test` corre varios a la vez).
+Al final, `make test` imprime la tabla de todas las invocaciones de pytest de esa corrida y,
+debajo, las pruebas que fallaron (lo último que se lee en un log):
 
     python -m coursekit.dev.pytest_timing RUN_ID SEGUNDOS_DE_RELOJ
 
@@ -20,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUTPUT = ROOT / "_build" / "timing.json"
+OUTPUT_DIR = ROOT / "_build" / "timing"
 KINDS = ("notebooks", "pruebas")
 _seconds: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
 _failed: list[str] = []
@@ -45,16 +46,11 @@ def pytest_runtest_logreport(report) -> None:
 def pytest_sessionfinish(session, exitstatus) -> None:
     if hasattr(session.config, "workerinput"):  # con xdist, solo el proceso principal escribe
         return
-    runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
-    runs.append(
-        {
-            "run": os.environ.get("MLOPS2_TEST_RUN", "manual"),
-            "areas": dict(_seconds),
-            "failed": _failed,
-        }
-    )
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(json.dumps({"runs": runs[-20:]}, indent=2, ensure_ascii=False))
+    run = os.environ.get("MLOPS2_TEST_RUN", "manual")
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    record = {"run": run, "areas": dict(_seconds), "failed": _failed}
+    target = OUTPUT_DIR / f"{run}-{os.getpid()}.json"
+    target.write_text(json.dumps(record, indent=2, ensure_ascii=False))
 
 
 def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
@@ -69,11 +65,13 @@ def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
 
 
 def main(run_id: str, wall_seconds: float) -> None:
-    runs = json.loads(OUTPUT.read_text())["runs"] if OUTPUT.exists() else []
     areas: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
     failed: list[str] = []
-    for run in (r for r in runs if r["run"] == run_id):
-        failed += run.get("failed", [])
+    for path in sorted(OUTPUT_DIR.glob("*.json")):
+        run = json.loads(path.read_text())
+        if run["run"] != run_id:
+            continue
+        failed += run["failed"]
         for name, kinds in run["areas"].items():
             for kind, seconds in kinds.items():
                 areas[name][kind] += seconds
