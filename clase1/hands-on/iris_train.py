@@ -8,6 +8,8 @@ Uso fuera de Jupyter:
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
 import joblib
@@ -42,7 +44,12 @@ def train(n_estimators: int = 200, version: str = "1.0.0") -> dict:
 def save(bundle: dict, path: Path = DEFAULT_MODEL_PATH) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path)
+    # Escritura atómica: a un temporal de la misma carpeta y luego os.replace. Quien lo lea a la
+    # vez (otro notebook, otra réplica) ve el modelo anterior o el nuevo, nunca uno a medias.
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    joblib.dump(bundle, tmp)
+    os.replace(tmp, path)
     return path
 
 

@@ -17,6 +17,7 @@ Fuera de Jupyter:
 from __future__ import annotations
 
 import argparse
+import fcntl
 import logging
 import os
 import shutil
@@ -218,9 +219,12 @@ def working_copy(name: str, seed: Store | Path = SEED_STORE) -> Store:
     (los modelos guardados) se comparten con la semilla: se leen, no se escriben.
     """
     seed = seed if isinstance(seed, Store) else Store(Path(seed))
-    marker = seed.root / "SEED_VERSION"
-    if not marker.exists() or marker.read_text() != SEED_VERSION:
-        build_store(seed, verbose=False)
+    seed.root.parent.mkdir(parents=True, exist_ok=True)
+    with open(seed.root.parent / ".seed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # en paralelo, uno construye la semilla; el resto espera
+        marker = seed.root / "SEED_VERSION"
+        if not marker.exists() or marker.read_text() != SEED_VERSION:
+            build_store(seed, verbose=False)
     quiet_mlflow()
     copy = Store(seed.root.parent / name)
     if copy.root.exists():

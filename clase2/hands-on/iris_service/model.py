@@ -8,6 +8,8 @@ entrena en menos de un segundo y da siempre el mismo modelo.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import joblib
@@ -44,7 +46,12 @@ def save(bundle: dict, path: str | Path) -> Path:
     """Guarda el paquete con joblib (crea la carpeta si falta) y devuelve la ruta."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path)
+    # Escritura atómica: a un temporal de la misma carpeta y luego os.replace. Quien lo lea a la
+    # vez (otro notebook, otra réplica) ve el modelo anterior o el nuevo, nunca uno a medias.
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    joblib.dump(bundle, tmp)
+    os.replace(tmp, path)
     return path
 
 
