@@ -3,6 +3,7 @@ estructura de página del libro. (nbval verifica aparte que las salidas se repro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -54,6 +55,9 @@ def test_page_structure(path):
     missing = [s for s in REQUIRED_SECTIONS if s not in markdown]
     assert not missing, f"faltan secciones: {missing}"
     assert markdown.count("```{exercise}") >= 1 and "```{solution-start}" in markdown
+    # Cada solución abre y cierra antes de la siguiente (si no, el libro no se construye).
+    marks = re.findall(r"```\{(solution-start|solution-end)\}", markdown)
+    assert marks == ["solution-start", "solution-end"] * (len(marks) // 2), f"soluciones: {marks}"
     assert nb.metadata["kernelspec"]["name"] == "python3"
 
 
