@@ -1,73 +1,57 @@
 """Benchmark de la API de iris contra el mismo modelo llamado en proceso.
 
-Mide, en la misma corrida y con el mismo modelo que sirven los notebooks:
-- lote: filas/s de POST /v2/predict/batch (10 000 filas) vs. model.predict_proba en proceso
-  (la misma llamada que hace el endpoint);
-- en línea: latencia p50 de 1000 POST /v2/predict secuenciales vs. predict_proba de una fila.
-La API corre como un proceso uvicorn aparte (como en producción) en 127.0.0.1:
-`uvicorn --factory iris_api.app:create_app` con `MODEL_PATH` apuntando al modelo.
+Mide en la misma corrida, con brazos intercalados (`coursekit.measure`) y el modelo del
+capítulo (el random forest de 200 árboles de `iris_train.py`):
+- lote de 10 000 filas: `predict_proba` en proceso contra `POST /v2/predict/batch` en JSON y en
+  Arrow, de punta a punta (armar el cuerpo, enviarlo y leer la respuesta, como el notebook 02);
+- una fila: `predict_proba` de una fila contra `POST /v2/predict`.
+
+La API corre en un proceso uvicorn aparte, como en producción. Objetivo: el lote JSON a no menos
+de 0.5 veces las filas/s del modelo en proceso. `--quick` (make test) mide menos y lo verifica.
 
     python bench_iris_api.py --output resultado.json
+    python bench_iris_api.py --quick
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
+import gc
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import iris_train
 import numpy as np
-import sklearn
+import pyarrow as pa
+from iris_api.batch_formats import ARROW_STREAM
+from iris_api.model import ModelService
 from sklearn.datasets import load_iris
 
-from coursekit import BackgroundProcess, free_port
+from coursekit import BackgroundProcess, benchmark, free_port, measure
 
 BATCH_ROWS = 10_000
-ONLINE_REQUESTS = 1000
-ONLINE_WARMUP = 50
-REPEATS = 7
-WARMUP = 3
-JSON_HEADERS = {"Content-Type": "application/json"}
+TARGET_RATIO = 0.5  # filas/s por HTTP ÷ filas/s en proceso, lote de 10 000 filas
+IN_PROCESS = "en proceso"
 
 
-def make_rows(n: int, seed: int = 0) -> list[dict]:
+def make_matrix(n: int, seed: int = 0) -> np.ndarray:
+    """n flores de iris (con reemplazo), en cm, con semilla fija."""
     iris = load_iris()
-    rng = np.random.default_rng(seed)
-    data = iris.data[rng.integers(0, len(iris.data), size=n)]
-    return [dict(zip(iris_train.FEATURES, row, strict=True)) for row in data.tolist()]
+    return iris.data[np.random.default_rng(seed).integers(0, len(iris.data), size=n)]
 
 
-def median_seconds(fn, repeats: int = REPEATS, warmup: int = WARMUP) -> float:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
-def measure_in_process(model, matrix: np.ndarray) -> tuple[float, float]:
-    """Línea de base honesta: el mismo modelo, las mismas filas, en este proceso.
-    Devuelve (segundos del lote, p50 en segundos de una fila)."""
-    batch_s = median_seconds(lambda: model.predict_proba(matrix))
-    one_row = matrix[:1]
-    single = [
-        median_seconds(lambda: model.predict_proba(one_row), repeats=1, warmup=0)
-        for _ in range(200)
-    ]
-    return batch_s, statistics.median(single)
+def arrow_bytes(matrix: np.ndarray) -> bytes:
+    """La matriz como flujo Arrow IPC, en float32: los árboles comparan en float32."""
+    names = iris_train.FEATURES
+    table = pa.table({name: matrix[:, j].astype(np.float32) for j, name in enumerate(names)})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 @contextmanager
@@ -79,103 +63,100 @@ def api_process(model_path: Path, workdir: Path) -> Iterator[httpx.Client]:
         [*command, "--port", str(port), "--log-level", "warning"],
         log_path=workdir / "uvicorn.log",
         cwd=Path(__file__).parent,
-        env={"MODEL_PATH": str(model_path)},
+        env={"MODEL_PATH": str(model_path), "JOB_STORE": "memory"},
         name="uvicorn (bench)",
     )
-    with server.start(ready_url=f"http://127.0.0.1:{port}/ready", timeout=60):
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+    with server.start(ready_url=f"http://127.0.0.1:{port}/ready", timeout=120):
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
             yield http
 
 
-def measure_http_batch(http: httpx.Client, matrix: np.ndarray) -> float:
-    """Mediana en segundos de un POST /v2/predict/batch con todas las filas."""
-    body = json.dumps({"unit": "cm", "instances": matrix.tolist()}).encode()
+def batch_arms(model: ModelService, http: httpx.Client, matrix: np.ndarray) -> dict:
+    """Los tres brazos del lote; cada llamada HTTP arma su cuerpo y lee toda la respuesta."""
 
-    def batch_call():
-        response = http.post("/v2/predict/batch", content=body, headers=JSON_HEADERS)
+    def over_json() -> None:
+        response = http.post("/v2/predict/batch", json={"instances": matrix.tolist()})
         response.raise_for_status()
-        assert len(response.json()["species"]) == BATCH_ROWS
+        assert len(response.json()["species"]) == len(matrix)
 
-    return median_seconds(batch_call)
+    def over_arrow() -> None:
+        headers = {"content-type": ARROW_STREAM, "accept": ARROW_STREAM}
+        response = http.post("/v2/predict/batch", content=arrow_bytes(matrix), headers=headers)
+        response.raise_for_status()
+        assert pa.ipc.open_stream(response.content).read_all().num_rows == len(matrix)
 
-
-def measure_http_online(http: httpx.Client, row: dict) -> list[float]:
-    """Latencias en segundos de POST /v2/predict secuenciales, tras calentar."""
-    single = json.dumps(row).encode()
-    for _ in range(ONLINE_WARMUP):
-        http.post("/v2/predict", content=single, headers=JSON_HEADERS)
-    latencies = []
-    for _ in range(ONLINE_REQUESTS):
-        start = time.perf_counter()
-        http.post("/v2/predict", content=single, headers=JSON_HEADERS).raise_for_status()
-        latencies.append(time.perf_counter() - start)
-    return latencies
+    in_process = lambda: model.predict_proba(matrix)  # noqa: E731
+    return {IN_PROCESS: in_process, "HTTP JSON": over_json, "HTTP Arrow": over_arrow}
 
 
-def report(model, inproc: tuple[float, float], http_batch_s: float, latencies: list[float]):
-    """El JSON del benchmark (mismas claves que las corridas anteriores)."""
-    inproc_batch_s, inproc_p50 = inproc
-    inproc_rows_s = BATCH_ROWS / inproc_batch_s
-    http_rows_s = BATCH_ROWS / http_batch_s
-    http_p50 = statistics.median(latencies)
+def online_arms(model: ModelService, http: httpx.Client, row: np.ndarray) -> dict:
+    flower = dict(zip(iris_train.FEATURES, row.tolist(), strict=True))
+
+    def over_http() -> None:
+        http.post("/v2/predict", json=flower).raise_for_status()
+
+    return {IN_PROCESS: lambda: model.predict_proba(row[None, :]), "HTTP JSON": over_http}
+
+
+def body_sizes(http: httpx.Client, matrix: np.ndarray) -> dict[str, int]:
+    """Bytes en el cable de cada representación (pedido y respuesta)."""
+    as_json = http.post("/v2/predict/batch", json={"instances": matrix.tolist()})
+    arrow = arrow_bytes(matrix)
+    headers = {"content-type": ARROW_STREAM, "accept": ARROW_STREAM}
+    as_arrow = http.post("/v2/predict/batch", content=arrow, headers=headers)
     return {
-        "benchmark": "clase1_iris_api",
-        "model": {
-            "type": type(model).__name__,
-            "n_estimators": model.n_estimators,
-            "n_jobs": model.n_jobs,
-            "inprocess_predict_proba_10000_rows_s": round(inproc_batch_s, 5),
-            "inprocess_predict_proba_1_row_p50_s": round(inproc_p50, 6),
-        },
-        "batch": {
-            "rows": BATCH_ROWS,
-            "endpoint": "POST /v2/predict/batch",
-            "http_s": round(http_batch_s, 5),
-            "http_rows_per_s": round(http_rows_s),
-            "inprocess_rows_per_s": round(inproc_rows_s),
-            "ratio_http_to_inprocess": round(http_rows_s / inproc_rows_s, 3),
-            "target_ratio": 0.5,
-        },
-        "online": {
-            "requests": ONLINE_REQUESTS,
-            "endpoint": "POST /v2/predict",
-            "http_p50_ms": round(http_p50 * 1000, 3),
-            "http_p95_ms": round(float(np.percentile(latencies, 95)) * 1000, 3),
-            "inprocess_p50_ms": round(inproc_p50 * 1000, 3),
-            "ratio_inprocess_to_http_p50": round(inproc_p50 / http_p50, 3),
-        },
-        "method": f"mediana de {REPEATS} repeticiones tras {WARMUP} de calentamiento; "
-        "API en un proceso uvicorn aparte en 127.0.0.1; cuerpo JSON pre-serializado",
-        "machine": {
-            "python": platform.python_version(),
-            "scikit_learn": sklearn.__version__,
-            "cpus": os.cpu_count(),
-        },
+        "json_request": len(as_json.request.content),
+        "json_response": len(as_json.content),
+        "arrow_request": len(arrow),
+        "arrow_response": len(as_arrow.content),
     }
 
 
-def run(output: Path) -> dict:
+def compare(arms: dict[str, Callable[[], object]], repeats: int) -> measure.Results:
+    results = measure.compare(
+        arms, repeats=repeats, invariants=[measure.not_faster_than(IN_PROCESS)]
+    )
+    print(measure.table(results), flush=True)
+    return results
+
+
+def paired_ratio(results: measure.Results, arm: str) -> float:
+    """Filas/s de `arm` ÷ filas/s en proceso, como mediana de los cocientes de cada vuelta.
+
+    Cada vuelta de `measure.compare` mide los brazos uno tras otro: una ráfaga de carga de la
+    máquina (otros procesos) cae sobre los dos y se cancela en el cociente de esa vuelta.
+    """
+    pairs = zip(results[IN_PROCESS].samples, results[arm].samples, strict=True)
+    return statistics.median(in_process / over_http for in_process, over_http in pairs)
+
+
+def run(quick: bool) -> benchmark.Report:
     bundle = iris_train.train()
-    rows = make_rows(BATCH_ROWS)
-    matrix = np.array([[r[f] for f in iris_train.FEATURES] for r in rows])
-    inproc = measure_in_process(bundle["model"], matrix)
+    model, matrix = ModelService(bundle), make_matrix(BATCH_ROWS)
+    report = benchmark.Report("clase1_iris_api", quick=quick)
     with tempfile.TemporaryDirectory() as tmp:
         model_path = iris_train.save(bundle, Path(tmp) / "model.joblib")
         with api_process(model_path, Path(tmp)) as http:
-            http_batch_s = measure_http_batch(http, matrix)
-            latencies = measure_http_online(http, rows[0])
-    result = report(bundle["model"], inproc, http_batch_s, latencies)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    return result
+            # Este proceso cargó scikit-learn para el brazo en proceso: se congela lo cargado
+            # para que sus recolecciones de basura no se cobren al brazo HTTP (ver notebook 02).
+            gc.collect()
+            gc.freeze()
+            batch = compare(batch_arms(model, http, matrix), repeats=15 if quick else 30)
+            online = compare(online_arms(model, http, matrix[0]), repeats=20 if quick else 200)
+            report.add("bytes_lote_10000", body_sizes(http, matrix))
+    report.add_comparison("lote_10000_filas", batch)
+    report.add_comparison("una_fila", online)
+    report.add("modelo", {"tipo": type(bundle["model"]).__name__, "arboles": 200, "n_jobs": 1})
+    for arm in ("HTTP JSON", "HTTP Arrow"):
+        name = f"rest_{arm.split()[1].lower()}_vs_en_proceso_lote_10000"
+        report.add(f"{name}_cociente_de_medianas", batch[IN_PROCESS].p50 / batch[arm].p50)
+        report.check_target(name, paired_ratio(batch, arm), minimum=TARGET_RATIO)
+    return report
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=Path("bench_iris_api.json"))
-    args = parser.parse_args()
-    result = run(args.output)
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    args = benchmark.parse_args(__doc__)
+    sys.exit(run(args.quick).finish(args.output))
 
 
 if __name__ == "__main__":

@@ -19,15 +19,41 @@ HANDS_ON = Path(__file__).resolve().parents[2] / "clase1" / "hands-on"
 
 def test_defaults_are_for_development():
     settings = Settings.from_env({})
-    assert settings == Settings(model_path=None, env="development")
+    assert settings == Settings(model_path=None, env="development", job_store="memory")
     assert settings.model_file == DEV_MODEL_PATH
+    assert settings.redis_url == "redis://localhost:6379/0"  # el del stack
 
 
-def test_production_requires_an_explicit_model_path():
+def test_production_requires_an_explicit_model_path_and_a_shared_job_store():
     with pytest.raises(ValueError, match="APP_ENV=production exige MODEL_PATH"):
-        Settings.from_env({"APP_ENV": "production"})
-    settings = Settings.from_env({"APP_ENV": "production", "MODEL_PATH": str(DEV_MODEL_PATH)})
+        Settings.from_env({"APP_ENV": "production", "JOB_STORE": "redis"})
+    with pytest.raises(ValueError, match="APP_ENV=production exige JOB_STORE=redis"):
+        Settings.from_env({"APP_ENV": "production", "MODEL_PATH": str(DEV_MODEL_PATH)})
+    environ = {"APP_ENV": "production", "MODEL_PATH": str(DEV_MODEL_PATH), "JOB_STORE": "redis"}
+    settings = Settings.from_env(environ)
     assert settings.model_file == DEV_MODEL_PATH  # explícito: vale aunque sea el de artifacts/
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"JOB_STORE": "postgres"}, "JOB_STORE='postgres' no es válido"),
+        ({"JOB_STORE": "redis", "REDIS_URL": "localhost:6379"}, "debe empezar con redis://"),
+    ],
+)
+def test_job_store_settings_are_checked(environ, message):
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(environ)
+
+
+def test_redis_settings_come_from_the_environment():
+    environ = {"JOB_STORE": "redis", "REDIS_URL": "redis://cache:6380/2", "JOBS_PREFIX": "t:"}
+    settings = Settings.from_env(environ)
+    assert (settings.job_store, settings.redis_url, settings.jobs_prefix) == (
+        "redis",
+        "redis://cache:6380/2",
+        "t:",
+    )
 
 
 def test_unknown_environment_is_rejected():
@@ -36,7 +62,8 @@ def test_unknown_environment_is_rejected():
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MODEL_PATH", "APP_ENV")}
+    own = ("MODEL_PATH", "APP_ENV", "JOB_STORE", "REDIS_URL", "JOBS_PREFIX")
+    env = {k: v for k, v in os.environ.items() if k not in own}
     return {**env, **extra}
 
 

@@ -7,7 +7,7 @@ mensaje de error (422, ver `problems.py`) y el esquema OpenAPI con ejemplos:
   desconocidos prohibidos y una regla entre campos (`check_plausible_flower`).
 - `BatchRequest`: lote de `/v1`, una lista de objetos `IrisFeatures`.
 - `BatchRequestV2`: lote vectorizado de `/v2` (formato "instances" de KServe o TF Serving),
-  con las reglas entre campos aplicadas a toda la matriz de una vez con NumPy.
+  con las reglas entre campos aplicadas a toda la matriz de una vez con NumPy (`check_matrix`).
 """
 
 from __future__ import annotations
@@ -118,25 +118,41 @@ class BatchRequestV2(BaseModel):
 
     @model_validator(mode="after")
     def check_plausible_flowers(self) -> BatchRequestV2:
-        matrix = np.asarray(self.instances, dtype=float) / UNIT_DIVISOR[self.unit]
-        problems = []
-        too_big = np.flatnonzero((matrix > MAX_MEASURE_CM).any(axis=1))
-        if too_big.size:
-            problems.append(
-                f"filas {first_rows(too_big)}: alguna medida supera {MAX_MEASURE_CM:g} cm"
-            )
-        wide_petal = np.flatnonzero(matrix[:, 3] > matrix[:, 2])
-        if wide_petal.size:
-            problems.append(f"filas {first_rows(wide_petal)}: petal_width mayor que petal_length")
-        if problems:
-            raise ValueError("; ".join(problems))
-        self._matrix = matrix
+        # Tipos y rangos ya los validó Pydantic; las reglas entre columnas van sobre la matriz.
+        self._matrix = check_matrix(np.asarray(self.instances, dtype=float), self.unit)
         return self
 
     @property
     def matrix(self) -> np.ndarray:
         """Matriz (n, 4) en cm, ya validada: lo que recibe el modelo."""
         return self._matrix
+
+
+def check_matrix(values: np.ndarray, unit: Unit = Unit.cm) -> np.ndarray:
+    """Las reglas del lote de `/v2` sobre toda la matriz a la vez, con NumPy.
+
+    Sirve a las dos representaciones del lote (JSON y Arrow, ver `batch_formats.py`): forma
+    (n, 4) con 1 ≤ n ≤ MAX_BATCH_ROWS, medidas finitas y positivas, ninguna mayor a 30 cm y
+    petal_width ≤ petal_length. Devuelve la matriz en cm; si algo falla, `ValueError` con las
+    filas culpables (sin recorrer las filas en Python).
+    """
+    if values.ndim != 2 or values.shape[1] != len(FEATURE_NAMES) or len(values) == 0:
+        raise ValueError(f"se esperaba una matriz (n, 4) con n ≥ 1, llegó {values.shape}")
+    if len(values) > MAX_BATCH_ROWS:
+        raise ValueError(f"admite como máximo {MAX_BATCH_ROWS} filas y llegaron {len(values)}")
+    matrix = values / UNIT_DIVISOR[unit]
+    problems = []
+    for rows, rule in (
+        (~np.isfinite(matrix).all(axis=1), "alguna medida no es un número finito"),
+        ((matrix <= 0).any(axis=1), "alguna medida no es mayor que 0"),
+        ((matrix > MAX_MEASURE_CM).any(axis=1), f"alguna medida supera {MAX_MEASURE_CM:g} cm"),
+        (matrix[:, 3] > matrix[:, 2], "petal_width mayor que petal_length"),
+    ):
+        if rows.any():
+            problems.append(f"filas {first_rows(np.flatnonzero(rows))}: {rule}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return matrix
 
 
 def first_rows(indices: np.ndarray, limit: int = 5) -> str:

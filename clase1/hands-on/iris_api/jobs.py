@@ -1,25 +1,22 @@
 """Trabajos asíncronos: aceptar un lote grande enseguida (202) y procesarlo aparte.
 
 1. `POST /v1/jobs` valida, encola y responde `202 Accepted` con `Location` y un `job_id`.
-   Con la cabecera `Idempotency-Key`, un reintento devuelve el mismo trabajo (no crea otro).
+   Con el encabezado `Idempotency-Key`, un reintento devuelve el mismo trabajo (no crea otro).
 2. `GET /v1/jobs/{job_id}` dice el estado: `pending`, `running`, `succeeded` o `failed`.
 3. `GET /v1/jobs/{job_id}/result` entrega el resultado paginado (`offset`, `limit`, `next`);
    404 si el trabajo no existe, 409 si todavía no terminó.
 
-`JobStore` guarda los trabajos en la memoria del proceso: sirve para enseñar el patrón, pero
-NO escala a varios workers (cada proceso tendría su diccionario). En producción, Redis o una
-base de datos para el estado y una cola de tareas para el cómputo.
+Dónde viven los trabajos lo decide un `JobStore` (un `Protocol`: la interfaz, sin la
+implementación). El router no sabe cuál usa; `create_app()` elige según `JOB_STORE`:
+- `MemoryJobStore` (`jobs_memory.py`): un diccionario del proceso. Sirve con UN proceso.
+- `RedisJobStore` (`jobs_redis.py`): estado compartido por todos los workers y réplicas.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import numpy as np
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -47,50 +44,28 @@ class JobStatus(StrEnum):
 
 @dataclass
 class Job:
+    """Lo que se sabe de un trabajo sin leer su resultado (que puede tener 100 000 filas)."""
+
     job_id: str
-    rows: np.ndarray
+    n_rows: int
     status: JobStatus = JobStatus.pending
-    result: list[str] = field(default_factory=list)
     error: str | None = None
 
 
-class JobStore:
-    """Trabajos en memoria del proceso, ejecutados de a uno en un hilo aparte."""
-
-    def __init__(self, predict: Callable[[np.ndarray], list[str]]):
-        self._predict = predict
-        self._jobs: dict[str, Job] = {}
-        self._by_idempotency_key: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
+class JobStore(Protocol):
+    """Dónde se guardan y ejecutan los trabajos (`jobs_memory.py`, `jobs_redis.py`)."""
 
     def submit(self, rows: np.ndarray, idempotency_key: str | None) -> tuple[Job, bool]:
-        """Crea un trabajo (o devuelve el existente si la clave de idempotencia se repite)."""
-        with self._lock:
-            if idempotency_key and idempotency_key in self._by_idempotency_key:
-                return self._jobs[self._by_idempotency_key[idempotency_key]], False
-            job = Job(job_id=uuid.uuid4().hex, rows=rows)
-            self._jobs[job.job_id] = job
-            if idempotency_key:
-                self._by_idempotency_key[idempotency_key] = job.job_id
-        self._executor.submit(self._run, job)
-        return job, True
+        """Encola un trabajo; si la clave de idempotencia ya se usó, (ese trabajo, False)."""
+        ...
 
-    def _run(self, job: Job) -> None:
-        job.status = JobStatus.running
-        try:
-            job.result = self._predict(job.rows)
-            job.status = JobStatus.succeeded
-        except Exception as exc:  # el error queda registrado en el trabajo, no se pierde
-            job.error = f"{type(exc).__name__}: {exc}"
-            job.status = JobStatus.failed
-        job.rows = np.empty((0, 4))  # liberar memoria: ya no hace falta
+    def get(self, job_id: str) -> Job | None: ...
 
-    def get(self, job_id: str) -> Job | None:
-        return self._jobs.get(job_id)
+    def results(self, job_id: str, start: int, stop: int) -> list[str]:
+        """Las especies de las filas [start, stop) de un trabajo terminado."""
+        ...
 
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self) -> None: ...
 
 
 # ------------------------------------------------------------------------- HTTP
@@ -112,12 +87,13 @@ class JobResultPage(BaseModel):
     next: str | None = Field(description="URL de la página siguiente, o null si no hay más")
 
 
-def get_jobs(request: Request) -> JobStore:
+async def get_jobs(request: Request) -> JobStore:  # async: sin pasar por el pool
     return request.app.state.jobs
 
 
 JobsDep = Annotated[JobStore, Depends(get_jobs)]
-router = APIRouter(prefix="/v1/jobs", tags=["trabajos"], responses=problem_responses(422))
+# 422: entrada inválida; 503: el almacén de trabajos (Redis) no responde.
+router = APIRouter(prefix="/v1/jobs", tags=["trabajos"], responses=problem_responses(422, 503))
 
 
 def find_job(jobs: JobStore, job_id: str) -> Job:
@@ -131,7 +107,7 @@ def job_info(job: Job, status: JobStatus | None = None) -> JobInfo:
     return JobInfo(
         job_id=job.job_id,
         status=status or job.status,
-        n_rows=len(job.result) if job.result else len(job.rows),
+        n_rows=job.n_rows,
         status_url=f"/v1/jobs/{job.job_id}",
         result_url=f"/v1/jobs/{job.job_id}/result",
         error=job.error,
@@ -167,10 +143,10 @@ def get_job_result(
     if job.status is not JobStatus.succeeded:
         detail = f"El trabajo está '{job.status.value}'; reintentar más tarde."
         raise ProblemError(409, "Resultado no disponible", detail)
-    total = len(job.result)
+    total = job.n_rows
     end = min(offset + limit, total)
     next_url = f"/v1/jobs/{job_id}/result?offset={end}&limit={limit}" if end < total else None
-    items = job.result[offset:end]
+    items = jobs.results(job_id, offset, end) if offset < end else []
     return JobResultPage(
         job_id=job_id, items=items, offset=offset, limit=limit, total=total, next=next_url
     )

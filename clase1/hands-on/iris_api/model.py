@@ -46,8 +46,9 @@ def load_model(path: Path) -> tuple[ModelService | None, str]:
     return ModelService(joblib.load(path)), ""
 
 
-def get_model(request: Request) -> ModelService:
-    """Dependencia de los endpoints que predicen: el modelo cargado, o 503."""
+async def get_model(request: Request) -> ModelService:
+    """Dependencia de los endpoints que predicen: el modelo cargado, o 503. Es `async def`
+    porque no espera nada: una dependencia `def` pasaría, en cada pedido, por el pool de hilos."""
     model = request.app.state.model
     if model is None:
         raise ProblemError(503, "Modelo no disponible", request.app.state.model_error)

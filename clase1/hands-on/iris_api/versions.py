@@ -1,16 +1,18 @@
 """Versionado: `/v1` (deprecada, sigue funcionando) y `/v2`, lado a lado.
 
-El contrato de `/v2` cambió (probabilidades, versión del modelo y un lote vectorizado), así
-que es una versión nueva. Toda respuesta de `/v1` avisa que está deprecada y cuándo deja de
-existir: `Deprecation` (RFC 9745), `Sunset` (RFC 8594) y `Link` a la versión sucesora.
-Los trabajos (`jobs.py`) no cambiaron en `/v2`: no están deprecados.
+El contrato de `/v2` cambió (probabilidades, versión del modelo y un lote vectorizado, en JSON
+o en Arrow según `batch_formats.py`), así que es una versión nueva. Toda respuesta de `/v1`
+avisa que está deprecada y cuándo deja de existir: `Deprecation` (RFC 9745), `Sunset`
+(RFC 8594) y `Link` a la versión sucesora. Los trabajos (`jobs.py`) no cambiaron en `/v2`:
+no están deprecados.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from .contracts import BatchRequest, BatchRequestV2, IrisFeatures, rows_to_matrix
+from . import batch_formats
+from .contracts import BatchRequest, IrisFeatures, rows_to_matrix
 from .model import ModelDep
 from .problems import problem_responses
 from .responses import BatchPredictionV1, BatchPredictionV2, PredictionV1, PredictionV2
@@ -19,7 +21,7 @@ V1_SUNSET = "Wed, 30 Jun 2027 23:59:59 GMT"  # fecha en que /v1 deja de existir 
 V1_DEPRECATED_SINCE = "@1780272000"  # 2026-06-01 00:00 UTC como fecha estructurada (RFC 9745)
 
 
-def add_deprecation_headers(response: Response) -> None:
+async def add_deprecation_headers(response: Response) -> None:
     """Toda respuesta de /v1 avisa que la versión está deprecada y cuándo desaparece."""
     response.headers["Deprecation"] = V1_DEPRECATED_SINCE
     response.headers["Sunset"] = V1_SUNSET
@@ -63,13 +65,28 @@ def predict_v2(features: IrisFeatures, model: ModelDep, request: Request) -> Pre
     )
 
 
-@v2.post("/predict/batch")
-def predict_batch_v2(batch: BatchRequestV2, model: ModelDep, request: Request) -> BatchPredictionV2:
-    species, proba = model.predict_proba(batch.matrix)  # una sola llamada vectorizada
+@v2.post(
+    "/predict/batch",
+    response_model=BatchPredictionV2,
+    openapi_extra={"requestBody": batch_formats.request_body_doc()},
+    responses={200: batch_formats.ARROW_RESPONSE_DOC, **problem_responses(406, 415)},
+)
+def predict_batch_v2(
+    answer_as: batch_formats.ResponseFormat,  # primero: un 406 no necesita leer el cuerpo
+    matrix: batch_formats.BatchMatrix,  # JSON o Arrow, según Content-Type (batch_formats.py)
+    model: ModelDep,
+    request: Request,
+) -> Response:  # el contrato JSON lo declara response_model
+    species, proba = model.predict_proba(matrix)  # una sola llamada vectorizada
     request.app.state.metrics.predicted_rows.labels(model.version, "v2").inc(len(species))
-    return BatchPredictionV2(
+    if answer_as == batch_formats.ARROW_STREAM:
+        return batch_formats.arrow_response(proba, model.classes, model.version)
+    # Sin volver a validar los 40 000 valores que acaba de producir el modelo (tipos conocidos),
+    # y ya serializado: FastAPI no lo valida de nuevo (ver el perfil del notebook 02).
+    answer = BatchPredictionV2.model_construct(
         model_version=model.version,
         classes=model.classes,
         species=species,
         probabilities=proba.round(4).tolist(),
     )
+    return Response(answer.model_dump_json(), media_type=batch_formats.JSON)
