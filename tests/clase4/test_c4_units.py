@@ -107,8 +107,8 @@ def test_store_is_idempotent_by_event_id(tmp_path, bundle):
     processor = FraudProcessor(bundle, store)
     results = processor.infer([validate(encode(event_id=f"tx-{i}")) for i in range(5)])
     dead = [("t:0:7", "JSON inválido", b"{")]
-    assert store.store(results, dead) == (5, 0)
-    assert store.store(results, dead) == (0, 5)  # reentrega: nada nuevo
+    assert store.store(results, dead) == (6, 0)  # 5 resultados y 1 mensaje muerto
+    assert store.store(results, dead) == (0, 6)  # reentrega: nada nuevo
     new = processor.infer([validate(encode(event_id="tx-9"))])
     assert store.store(results[:2] + new, []) == (1, 2)
     assert store.counts() == {"results": 6, "dead_letters": 1}
@@ -147,7 +147,9 @@ def test_processor_acks_only_after_storing(tmp_path, bundle):
     # Al confirmar, los 2 resultados ya estaban guardados.
     assert transport.log == [("publish", 2, 2), ("ack", 2, 4)]
     processor.handle(transport, messages)  # reentrega del mismo lote
-    assert processor.stats["replayed"] == 2 and store.counts() == {"results": 2, "dead_letters": 2}
+    assert processor.stats["replayed"] == 4 and store.counts() == {"results": 2, "dead_letters": 2}
+    stats = processor.stats  # cada mensaje leído: guardado por primera vez o ya estaba
+    assert stats["processed"] == stats["inserted"] + stats["replayed"] == 8
     store.close()
 
 

@@ -13,6 +13,7 @@ Un archivo por concepto, cada uno mostrado en la sección del notebook que lo en
 - `loop.py`: micro-lotes y bucle del consumidor (notebook 2, §4).
 - `faults.py`: inyección de fallas para la demostración (notebook 2, §7).
 - `lag.py`, `drift.py`: retraso del grupo y deriva con PSI (notebook 3).
+- `metrics.py`: métricas para Prometheus en `/metrics` (`consume ... --metrics-port`).
 - `settings.py`, `cli.py`, `__main__.py`: configuración y línea de comandos (notebook 1, §6;
   notebook 2, §6): `python -m fraud_stream --help`.
 

@@ -4,6 +4,7 @@
     python -m fraud_stream topics clase4-transactions:3 clase4-results:1
     python -m fraud_stream produce --topic clase4-transactions --events 3000 --drift-at 1500
     python -m fraud_stream consume kafka --topic clase4-transactions --group clase4-fraud
+    python -m fraud_stream consume kafka --topic clase4-transactions --metrics-port 8100
     python -m fraud_stream consume redis --stream clase4:transactions --consumer c1
 
 Kafka y Redis se buscan en KAFKA_BOOTSTRAP_SERVERS y REDIS_URL (`settings.py`) salvo que se
@@ -22,6 +23,7 @@ from .events import make_events
 from .faults import kill_after
 from .kafka_transport import KafkaTransport
 from .loop import run
+from .metrics import start_metrics
 from .processor import FraudProcessor
 from .producer import produce_kafka, produce_redis
 from .redis_transport import RedisStreamTransport
@@ -34,6 +36,13 @@ def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"debe ser un entero positivo, llegó {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"debe ser un número positivo, llegó {text}")
     return value
 
 
@@ -71,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     produce_p.add_argument(
         "--drift-at", type=int, default=None, help="evento donde empieza la deriva"
     )
+    produce_p.add_argument(
+        "--rate",
+        type=positive_float,
+        default=None,
+        help="eventos/s (tasa fija; sin esto, lo más rápido posible)",
+    )
 
     consume_p = commands.add_parser("consume", help="consumir: validar, predecir, guardar")
     transports = consume_p.add_subparsers(dest="transport", required=True)
@@ -101,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="inyección de fallas: SIGKILL tras guardar N mensajes y antes de confirmarlos",
         )
+        p.add_argument(
+            "--metrics-port",
+            type=int,
+            default=None,
+            help="servir métricas de Prometheus en /metrics en este puerto (0: uno libre)",
+        )
+        p.add_argument("--metrics-host", default="127.0.0.1", help="interfaz de /metrics")
     return parser
 
 
@@ -130,13 +152,13 @@ def produce(args: argparse.Namespace) -> None:
         from kafka import KafkaProducer
 
         producer = KafkaProducer(bootstrap_servers=args.bootstrap, acks="all", linger_ms=5)
-        stats = produce_kafka(producer, args.topic, events)
+        stats = produce_kafka(producer, args.topic, events, rate=args.rate)
         producer.close()
     else:
         import redis
 
         client = redis.Redis.from_url(args.redis_url)
-        stats = produce_redis(client, args.stream, events)
+        stats = produce_redis(client, args.stream, events, rate=args.rate)
         client.close()
     malformed = sum(not e.valid for e in events)
     summary = {k: v for k, v in stats.items() if k != "errors"}
@@ -172,10 +194,27 @@ def consume(args: argparse.Namespace) -> None:
     transport = make_transport(args)
     store = ResultStore(args.db)
     processor = FraudProcessor(bundle, store, after_store=hook)
-    print(json.dumps({"status": "ready", "transport": args.transport}), flush=True)
+    observer = server = None
+    if args.metrics_port is not None:  # /metrics para Prometheus, en su propio hilo
+        observer, server = start_metrics(
+            transport, bundle["reference"], args.metrics_port, args.metrics_host
+        )
+    ready = {"status": "ready", "transport": args.transport}
+    if server is not None:
+        ready["metrics_port"] = server.port
+    print(json.dumps(ready), flush=True)
     try:
-        stats = run(transport, processor, args.batch_size, args.max_wait_ms, args.stop_after_idle)
+        stats = run(
+            transport,
+            processor,
+            args.batch_size,
+            args.max_wait_ms,
+            args.stop_after_idle,
+            on_batch=observer,
+        )
     finally:
+        if server is not None:
+            server.stop()
         transport.close()
         store.close()
     extra = {

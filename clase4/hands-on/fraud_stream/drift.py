@@ -53,6 +53,11 @@ class DriftMonitor:
     def update(self, values) -> None:
         self.window.extend(float(v) for v in values)
 
+    @property
+    def latest(self) -> float | None:
+        """El PSI del último chequeo (None si la ventana todavía no se llenó)."""
+        return self.history[-1][1] if self.history else None
+
     def check(self, position: int) -> dict | None:
         if len(self.window) < self.window.maxlen:
             return None  # ventana incompleta: todavía no hay con qué comparar

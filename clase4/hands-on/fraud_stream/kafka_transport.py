@@ -1,8 +1,8 @@
 """Transporte de Kafka: grupo de consumidores con commit manual; productor para resultados y DLQ.
 
 Confirmar es hacer *commit* del offset **siguiente** al último procesado de cada partición, y
-solo después de guardar: el consumidor tiene `enable_auto_commit=False` para que nada se
-confirme solo.
+solo después de guardar y de que el broker haya confirmado los resultados y mensajes muertos
+publicados: el consumidor tiene `enable_auto_commit=False` para que nada se confirme solo.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Mapping
 
 from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition, errors
 
@@ -36,21 +37,23 @@ class KafkaTransport:
         results_topic: str | None = None,
         dead_letter_topic: str | None = None,
         async_commit: bool = False,
+        consumer_options: Mapping[str, object] | None = None,
     ):
-        self.consumer = KafkaConsumer(
-            bootstrap_servers=bootstrap,
-            group_id=group,
-            enable_auto_commit=False,  # se confirma a mano, DESPUÉS de guardar
-            auto_offset_reset="earliest",
-            session_timeout_ms=6000,  # un consumidor muerto se detecta en ~6 s
-            heartbeat_interval_ms=1000,
-            max_poll_records=1000,
-        )
+        options = {
+            "enable_auto_commit": False,  # se confirma a mano, DESPUÉS de guardar
+            "auto_offset_reset": "earliest",
+            "session_timeout_ms": 6000,  # un consumidor muerto se detecta en ~6 s
+            "heartbeat_interval_ms": 1000,
+            "max_poll_records": 1000,
+            **(consumer_options or {}),  # p. ej., el benchmark acorta fetch_max_wait_ms
+        }
+        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, **options)
         wait_for_partitions(self.consumer, topic)
         self.consumer.subscribe([topic])
         self.producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
         self.results_topic = results_topic
         self.dead_letter_topic = dead_letter_topic
+        self.sent: list = []  # envíos al broker todavía sin confirmar (futures)
         self.failed_commits = 0
         self.async_commit = async_commit
         self.pending_commit: dict = {}
@@ -67,21 +70,31 @@ class KafkaTransport:
         ]
 
     def publish(self, results: list[dict], dead: list[DeadLetter]) -> None:
-        sent = False
-        if self.results_topic and results:
-            sent = True
+        """Envía resultados y mensajes muertos sin esperar: el broker los confirma mientras el
+        procesador guarda el lote en SQLite. `ack` espera esas confirmaciones antes del commit."""
+        if self.results_topic:
             for r in results:
                 key, value = r["card_id"].encode(), json.dumps(r).encode()
-                self.producer.send(self.results_topic, key=key, value=value)
-        if self.dead_letter_topic and dead:
-            sent = True
+                self.sent.append(self.producer.send(self.results_topic, key=key, value=value))
+        if self.dead_letter_topic:
             for source_id, reason, payload in dead:
                 headers = [("reason", reason.encode()), ("source", source_id.encode())]
-                self.producer.send(self.dead_letter_topic, value=payload, headers=headers)
-        if sent:
-            self.producer.flush()  # resultados y DLQ confirmados antes de seguir
+                future = self.producer.send(self.dead_letter_topic, value=payload, headers=headers)
+                self.sent.append(future)
+
+    def wait_published(self) -> None:
+        """Espera que el broker confirme todo lo publicado; si algo falló, NO se confirma la
+        lectura (el lote se reentregará) y se avisa con el motivo."""
+        if not self.sent:
+            return
+        self.producer.flush()
+        failed = [f.exception for f in self.sent if f.failed()]
+        self.sent.clear()
+        if failed:
+            raise RuntimeError(f"no se pudieron publicar {len(failed)} mensajes: {failed[0]!r}")
 
     def ack(self, messages: list[Message]) -> None:
+        self.wait_published()  # resultados y DLQ confirmados por el broker, recién entonces commit
         commit = next_offsets(messages)
         if not commit:
             return
@@ -98,6 +111,19 @@ class KafkaTransport:
             # que releerá el lote. No se pierde nada y, como la escritura es idempotente,
             # tampoco se duplica. Se cuenta y se sigue.
             self.failed_commits += 1
+
+    def lag(self) -> int | None:
+        """Mensajes publicados que este consumidor aún no leyó, sumados sobre sus particiones.
+
+        Usa lo que el cliente ya sabe, sin viajes al broker: la marca de agua alta (*high
+        watermark*) que llegó con la última lectura, menos la posición de lectura.
+        """
+        partitions = list(self.consumer.assignment())
+        highs = [self.consumer.highwater(tp) for tp in partitions]
+        if not partitions or None in highs:
+            return None  # sin particiones o sin ninguna lectura todavía
+        positions = [self.consumer.position(tp) for tp in partitions]
+        return sum(max(high - pos, 0) for high, pos in zip(highs, positions, strict=True))
 
     def _on_commit(self, offsets, response) -> None:
         if isinstance(response, Exception):

@@ -9,9 +9,21 @@ from __future__ import annotations
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .processor import FraudProcessor
+from .store import DeadLetter
 from .transports import Message, Transport
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Un lote ya procesado: lo que recibe `on_batch` (métricas, monitor de deriva)."""
+
+    messages: int  # mensajes leídos (válidos y mal formados)
+    results: list[dict]  # un resultado por evento válido
+    dead: list[DeadLetter]  # los mal formados, con su motivo
+    seconds: float  # validar + inferir + publicar + guardar + confirmar
 
 
 def collect(transport: Transport, batch_size: int, max_wait_ms: int) -> list[Message]:
@@ -43,7 +55,7 @@ def run(
     max_wait_ms: int = 50,
     stop_after_idle_s: float | None = None,
     max_messages: int | None = None,
-    on_batch: Callable[[list[dict], list], None] | None = None,
+    on_batch: Callable[[Batch], None] | None = None,
 ) -> dict:
     """Bucle principal. Termina tras `stop_after_idle_s` sin mensajes, al llegar a
     `max_messages` o con SIGTERM/SIGINT (terminando antes el lote en curso)."""
@@ -56,10 +68,11 @@ def run(
         if messages or not transport.ready():  # Kafka uniéndose al grupo: no cuenta como ocio
             last_message = time.monotonic()
         if messages:
+            start = time.perf_counter()
             results, dead = processor.handle(transport, messages)
             seen += len(messages)
             if on_batch is not None:
-                on_batch(results, dead)
+                on_batch(Batch(len(messages), results, dead, time.perf_counter() - start))
             if max_messages is not None and seen >= max_messages:
                 break
         elif stop_after_idle_s is not None and time.monotonic() - last_message > stop_after_idle_s:

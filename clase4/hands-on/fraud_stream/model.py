@@ -41,6 +41,15 @@ def fit(data: dict[str, np.ndarray]):
     return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(x, data["label"])
 
 
+def reference_profile(x: np.ndarray) -> dict[str, list[float]]:
+    """La distribución de entrenamiento de cada feature, resumida en sus percentiles 0–100.
+
+    Viaja con el modelo: es la referencia contra la que el consumidor calcula el PSI (deriva).
+    """
+    percentiles = np.percentile(x, np.arange(101), axis=0)
+    return {name: np.round(percentiles[:, j], 6).tolist() for j, name in enumerate(FEATURES)}
+
+
 def train(n: int = 4000, seed: int = 0, version: str = "v1") -> dict:
     """Entrena el modelo de producción con datos "de antes" (sin inflación)."""
     data = simulate(n, seed=seed)
@@ -48,7 +57,14 @@ def train(n: int = 4000, seed: int = 0, version: str = "v1") -> dict:
     holdout = simulate(2000, seed=seed + 1)
     x = features(*(holdout[f] for f in FIELDS))
     accuracy = float((model.predict(x) == holdout["label"]).mean())
-    return {"model": model, "version": version, "features": FEATURES, "holdout_accuracy": accuracy}
+    reference = reference_profile(features(*(data[f] for f in FIELDS)))
+    return {
+        "model": model,
+        "version": version,
+        "features": FEATURES,
+        "holdout_accuracy": accuracy,
+        "reference": reference,
+    }
 
 
 class LinearScorer:
@@ -85,6 +101,7 @@ def save(bundle: dict, path: str | Path = DEFAULT_MODEL_PATH) -> Path:
         "scale": scorer.scale.tolist(),
         "coef": scorer.coef.tolist(),
         "intercept": scorer.intercept,
+        "reference": bundle["reference"],
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,4 +117,4 @@ def load(path: str | Path = DEFAULT_MODEL_PATH) -> dict:
     model = LinearScorer(
         document["mean"], document["scale"], document["coef"], document["intercept"]
     )
-    return {**document, "model": model}
+    return {**document, "model": model, "reference": document.get("reference", {})}

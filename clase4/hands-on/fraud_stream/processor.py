@@ -46,6 +46,8 @@ class FraudProcessor:
         self.store = store
         self.threshold = threshold
         self.after_store = after_store
+        # processed = inserted + replayed: cada mensaje leído se guardó por primera vez
+        # (resultado o mensaje muerto) o ya estaba guardado (una reentrega, que se ignora).
         self.stats = {"processed": 0, "valid": 0, "dead_letters": 0, "inserted": 0, "replayed": 0}
 
     def infer(self, events: list[dict]) -> list[dict]:

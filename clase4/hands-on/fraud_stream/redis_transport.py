@@ -3,12 +3,15 @@
 `XREADGROUP ... >` entrega entradas nuevas y las anota en la **lista de pendientes** (PEL) del
 consumidor hasta que este las confirme con `XACK`. Si un consumidor muere, otro (o el mismo,
 reiniciado) reclama sus pendientes con `XAUTOCLAIM` cuando llevan más de `claim_idle_ms` sin
-confirmarse.
+confirmarse. La búsqueda de pendientes se repite cada `claim_idle_ms`: un consumidor que arranca
+justo después de la caída de otro todavía no puede reclamar sus mensajes (no llevan tanto tiempo
+inactivos), pero los reclamará en la vuelta siguiente.
 """
 
 from __future__ import annotations
 
 import json
+import time
 
 import redis
 
@@ -36,6 +39,8 @@ class RedisStreamTransport:
         self.dead_letter_stream = dead_letter_stream
         self.claim_idle_ms = claim_idle_ms
         self.claim_cursor: str | None = "0-0"  # primero, recuperar pendientes abandonados
+        self.next_sweep = 0.0  # cuándo volver a recorrer la lista de pendientes
+        self.in_flight: set[str] = set()  # entregados a ESTE consumidor y aún sin XACK
         self.claimed = 0
         ensure_group(self.client, stream, group)
 
@@ -43,6 +48,8 @@ class RedisStreamTransport:
         return True
 
     def poll(self, max_messages: int, timeout_ms: int) -> list[Message]:
+        if self.claim_cursor is None and time.monotonic() >= self.next_sweep:
+            self.claim_cursor = "0-0"  # otra vuelta por la lista de pendientes
         if self.claim_cursor is not None:
             claimed = self._claim(max_messages)
             if claimed:
@@ -64,13 +71,20 @@ class RedisStreamTransport:
             count=max_messages,
         )
         cursor = cursor.decode() if isinstance(cursor, bytes) else cursor
-        self.claim_cursor = None if cursor == "0-0" else cursor  # recorrida la lista: terminado
-        entries = [(i, f) for i, f in entries if f]  # los borrados del stream vuelven vacíos
+        if cursor == "0-0":  # recorrida la lista: la próxima vuelta, pasado `claim_idle_ms`
+            self.claim_cursor = None
+            self.next_sweep = time.monotonic() + self.claim_idle_ms / 1000
+        else:
+            self.claim_cursor = cursor
+        # Los borrados del stream vuelven vacíos; los que este consumidor ya tiene en curso no
+        # son abandonados (solo tardaron).
+        entries = [(i, f) for i, f in entries if f and i.decode() not in self.in_flight]
         self.claimed += len(entries)
         return [self._message(i, f) for i, f in entries]
 
     def _message(self, entry_id: bytes, fields: dict) -> Message:
         entry_id = entry_id.decode()
+        self.in_flight.add(entry_id)
         return Message(f"{self.stream}:{entry_id}", fields[b"value"], entry_id)
 
     def publish(self, results: list[dict], dead: list[DeadLetter]) -> None:
@@ -87,6 +101,14 @@ class RedisStreamTransport:
     def ack(self, messages: list[Message]) -> None:
         if messages:
             self.client.xack(self.stream, self.group, *[m.ack_ref for m in messages])
+            self.in_flight.difference_update(m.ack_ref for m in messages)
+
+    def lag(self) -> int | None:
+        """Entradas del stream que el grupo aún no leyó (`lag` de XINFO GROUPS, Redis ≥ 7)."""
+        for info in self.client.xinfo_groups(self.stream):
+            if info["name"].decode() == self.group:
+                return info.get("lag")
+        return None
 
     def close(self) -> None:
         self.client.close()

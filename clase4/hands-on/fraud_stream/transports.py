@@ -2,8 +2,8 @@
 
 Validación, inferencia y almacenamiento no saben de dónde vienen los mensajes: reciben
 `Message` y hablan con un `Transport`, que solo sabe leer un lote, publicar resultados y
-mensajes muertos y confirmar la lectura. Implementaciones: `KafkaTransport`
-(`kafka_transport.py`) y `RedisStreamTransport` (`redis_transport.py`).
+mensajes muertos, confirmar la lectura y decir cuánto falta leer (el *lag*). Implementaciones:
+`KafkaTransport` (`kafka_transport.py`) y `RedisStreamTransport` (`redis_transport.py`).
 """
 
 from __future__ import annotations
@@ -28,4 +28,5 @@ class Transport(Protocol):
     def poll(self, max_messages: int, timeout_ms: int) -> list[Message]: ...
     def publish(self, results: list[dict], dead: list[DeadLetter]) -> None: ...
     def ack(self, messages: list[Message]) -> None: ...
+    def lag(self) -> int | None: ...  # mensajes publicados que aún no se leyeron (None: no se sabe)
     def close(self) -> None: ...

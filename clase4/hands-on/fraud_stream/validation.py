@@ -8,7 +8,6 @@ muertos.
 from __future__ import annotations
 
 import json
-import math
 
 NUMERIC_RULES = {  # campo: (mínimo, máximo, ¿entero?)
     "amount": (0.0, 1e7, False),
@@ -39,15 +38,18 @@ def validate(raw: bytes) -> dict:
 
 
 def check_number(event: dict, field: str, low: float, high: float, integer: bool) -> None:
-    """Comprueba un campo numérico: presente, número (o entero), finito y dentro del rango."""
+    """Comprueba un campo numérico: presente, número (o entero) y dentro del rango.
+
+    `type(...) in (int, float)` deja afuera a `True`/`False` (en Python, `bool` es un `int`).
+    NaN e infinito no cumplen ningún rango (`low <= nan` es falso), así que no pasan.
+    """
     if field not in event:
         raise InvalidEvent(f"'{field}': falta el campo")
     value = event[field]
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    if not numeric or (integer and not float(value).is_integer()):
+    if type(value) not in (int, float) or (integer and value % 1 != 0):
         kind = "entero" if integer else "número"
         raise InvalidEvent(f"'{field}': debe ser un {kind}, llegó {value!r}")
-    if not math.isfinite(value) or not low <= value <= high:
+    if not low <= value <= high:
         raise InvalidEvent(f"'{field}': {value!r} fuera de rango [{low}, {high}]")
     if field == "amount" and value <= 0:
         raise InvalidEvent(f"'amount': debe ser positivo, llegó {value!r}")
