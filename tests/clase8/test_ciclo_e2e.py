@@ -13,6 +13,7 @@ import json
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -63,11 +64,18 @@ def test_full_cycle(settings):
     airflow.wait_idle(DAG_ID)  # corridas ajenas (el notebook) no cuentan en el tiempo límite
     airflow.unpause(DAG_ID)
     conf = {"batch": "initial", "model_name": settings.model_name, "prefix": settings.prefix}
+    triggered = datetime.now(UTC)
     run_id = airflow.trigger(DAG_ID, conf)
     state = airflow.wait(DAG_ID, run_id, timeout=240)
     assert state == "success", airflow.task_states(DAG_ID, run_id)
     decision = airflow.xcom(DAG_ID, run_id, "train_and_promote")["promotion"]
     assert decision["promoted"] and decision["version"] == "1"
+    # El instante de la decisión cae dentro de la tarea que promueve (mismo reloj).
+    train = airflow.task_instances(DAG_ID, run_id)[-1]
+    assert train["task_id"] == "train_and_promote"
+    decided = datetime.fromisoformat(decision["decided_at"])
+    assert triggered <= datetime.fromisoformat(train["start_date"]) <= decided
+    assert decided <= datetime.fromisoformat(train["end_date"])
     client = MlflowClient(settings.mlflow_tracking_uri)
     assert client.get_model_version_by_alias(settings.model_name, "champion").version == "1"
     assert client.get_model_version(settings.model_name, "1").tags == {
@@ -95,8 +103,12 @@ def test_full_cycle(settings):
         )
         assert bad.status_code == 422
         assert bad.json()["errors"][0]["field"] == "instances.0.complaints"
-        for response in (ready, unauthorized, ok, bad):
+        metrics = api.get("/metrics")  # público, con los mismos nombres que la Clase 1
+        for response in (ready, unauthorized, ok, bad, metrics):
             assert_declared(spec, response)
+        for status in (200, 422):
+            series = f'http_requests_total{{method="POST",route="/v1/predict",status="{status}"}}'
+            assert f"{series} 1.0" in metrics.text
 
         # 3. Reentrenar con datos mejores promueve la versión 2 y la API la toma sola.
         streaming.ensure_topics(settings)

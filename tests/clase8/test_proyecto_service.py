@@ -60,7 +60,7 @@ def check(app, response, status: int, media_type: str = "application/json"):
     assert response.status_code == status, response.text
     assert response.headers["content-type"].split(";")[0] == media_type
     assert_declared(app.openapi(), response)
-    return response.json()
+    return response.text if media_type == "text/plain" else response.json()
 
 
 def test_health_and_ready_with_a_champion(api):
@@ -169,3 +169,82 @@ def test_every_v1_operation_declares_its_problems(api):
     assert "503" in spec["paths"]["/v1/model"]["get"]["responses"]
     assert "422" in spec["paths"]["/v1/predict"]["post"]["responses"]
     assert PROBLEM in spec["paths"]["/ready"]["get"]["responses"]["503"]["content"]
+
+
+# ------------------------------------------------------------------ métricas para Prometheus
+def samples(text: str, name: str) -> dict[tuple, float]:
+    """{(etiquetas ordenadas): valor} de las muestras `name` en el texto de /metrics."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {
+        tuple(sorted(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+def requests_total(text: str, method: str, route: str, status: int) -> float:
+    labels = (("method", method), ("route", route), ("status", str(status)))
+    return samples(text, "http_requests_total").get(labels, 0.0)
+
+
+def test_metrics_are_public_and_count_by_route_template_and_status(api):
+    app, client = api
+    check(app, client.get("/v1/model"), 401, PROBLEM)
+    check(app, client.get("/v1/model", headers=KEY), 200)
+    body = {"instances": [CUSTOMER]}
+    check(app, client.post("/v1/predict", json=body, headers=KEY), 200)
+    check(app, client.post("/v1/predict", json=body, headers=KEY), 200)
+    bad = {"instances": [{**CUSTOMER, "complaints": 99}]}
+    check(app, client.post("/v1/predict", json=bad, headers=KEY), 422, PROBLEM)
+    query = {"query": "{ model { version } }"}
+    check(app, client.post("/graphql", json=query, headers=KEY), 200)
+    # Una URL que no existe (no puede figurar en OpenAPI): una sola serie, nunca la URL concreta.
+    unknown = client.get("/v1/models/abc-123")
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
+
+    # Sin credenciales: Prometheus no las tiene.
+    text = check(app, client.get("/metrics"), 200, "text/plain")
+    assert requests_total(text, "GET", "/v1/model", 401) == 1
+    assert requests_total(text, "GET", "/v1/model", 200) == 1
+    assert requests_total(text, "POST", "/v1/predict", 200) == 2
+    assert requests_total(text, "POST", "/v1/predict", 422) == 1
+    assert requests_total(text, "POST", "/graphql", 200) == 1
+    assert requests_total(text, "GET", "sin_ruta", 404) == 1
+    assert "abc-123" not in text
+    counts = samples(text, "http_request_duration_seconds_count")
+    assert counts[(("method", "POST"), ("route", "/v1/predict"))] == 3
+    buckets = samples(text, "http_request_duration_seconds_bucket")
+    cumulative = [
+        value
+        for labels, value in sorted(buckets.items(), key=lambda item: float(dict(item[0])["le"]))
+        if dict(labels)["route"] == "/v1/predict"
+    ]
+    assert cumulative == sorted(cumulative) and cumulative[-1] == 3  # el bucket +Inf: todas
+
+
+def test_each_app_has_its_own_registry(served):
+    app_a, client_a = make_client(FixedChampion(served))
+    app_b, client_b = make_client(FixedChampion(served))
+    with client_a, client_b:
+        client_a.get("/v1/model", headers=KEY)
+        assert requests_total(client_a.get("/metrics").text, "GET", "/v1/model", 200) == 1
+        assert requests_total(client_b.get("/metrics").text, "GET", "/v1/model", 200) == 0
+    assert app_a.state.metrics.registry is not app_b.state.metrics.registry
+
+
+class BrokenModel:
+    def predict_proba(self, rows):
+        raise RuntimeError("falla interna que el cliente no debe ver")
+
+
+def test_unexpected_error_is_counted_as_500_and_declared():
+    broken = Served(BrokenModel(), "clase8-churn", "7", "run-abc", 0.0)
+    app = app_module.create_app(Settings(), champion=FixedChampion(broken))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/v1/predict", json={"instances": [CUSTOMER]}, headers=KEY)
+        problem = check(app, response, 500, PROBLEM)
+        assert "falla interna" not in response.text and problem["title"] == "Error interno"
+        text = client.get("/metrics").text
+    assert requests_total(text, "POST", "/v1/predict", 500) == 1

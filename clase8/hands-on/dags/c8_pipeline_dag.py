@@ -5,9 +5,9 @@ orquesta; la lógica vive en el paquete, que también se ejecuta sin Airflow
 (``python -m proyecto_ref pipeline``) y se prueba aparte.
 
 Dos tareas y no cuatro: cada tarea es un proceso nuevo que vuelve a importar pandas, scikit-learn
-y MLflow (varios segundos en una máquina chica). Con datos chicos conviene agrupar los pasos que
-comparten dependencias; la frontera que importa es la validación, que detiene el DAG si el lote es
-malo antes de entrenar nada.
+y MLflow (varios segundos en una máquina pequeña; el notebook del ciclo completo lo mide). Con datos
+pequeños conviene agrupar los pasos que comparten dependencias; la frontera que importa es la
+validación, que detiene el DAG si el lote es malo antes de entrenar nada.
 
 Airflow corre en su propio entorno, que no tiene el paquete instalado: el *stack* pone la
 carpeta ``clase8/proyecto`` en el ``PYTHONPATH`` de Airflow (modo local: ``make stack-up``;

@@ -11,6 +11,7 @@ Un concepto por archivo:
 - ``champion``: recarga del campeón de MLflow (archivo compartido del libro, copia tal cual).
 - ``prediction``: el campeón del proyecto y cómo se ve una predicción.
 - ``problems``, ``health``: errores problem+json, ``/health`` y ``/ready`` (archivos compartidos).
+- ``metrics``: ``/metrics`` para Prometheus, con los mismos nombres que la API de la Clase 1.
 - ``schemas``, ``auth``, ``routes``, ``graphql_schema``, ``app``: la API (REST y GraphQL).
 - ``streaming``: el consumidor de Kafka que predice por micro-lotes con el mismo modelo.
 - ``airflow_client``: disparar el DAG por la API REST de Airflow.

@@ -59,22 +59,30 @@ class AirflowClient:
         )
         return response.raise_for_status().json()["dag_run_id"]
 
+    def state(self, dag_id: str, run_id: str) -> str:
+        """Estado de la corrida: queued, running, success o failed."""
+        run = self.http.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
+        return run.raise_for_status().json()["state"]
+
     def wait(self, dag_id: str, run_id: str, timeout: float = 300.0, poll_s: float = 1.0) -> str:
         """Espera a que la corrida termine; devuelve su estado final (success o failed)."""
         deadline = time.monotonic() + timeout
         while True:
-            state = self.http.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}").json()["state"]
+            state = self.state(dag_id, run_id)
             if state in FINISHED:
                 return state
             if time.monotonic() > deadline:
                 raise TimeoutError(f"la corrida {run_id} sigue en '{state}' tras {timeout:.0f} s")
             time.sleep(poll_s)
 
-    def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
+        """Las tareas de la corrida en orden de inicio: estado, ``start_date``, ``end_date``..."""
         url = f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances"
         instances = self.http.get(url).raise_for_status().json()["task_instances"]
-        ordered = sorted(instances, key=lambda t: t["start_date"] or "9999")
-        return {t["task_id"]: t["state"] for t in ordered}
+        return sorted(instances, key=lambda t: t["start_date"] or "9999")
+
+    def task_states(self, dag_id: str, run_id: str) -> dict[str, str]:
+        return {t["task_id"]: t["state"] for t in self.task_instances(dag_id, run_id)}
 
     def xcom(self, dag_id: str, run_id: str, task_id: str):
         """Valor que devolvió una tarea (su XCom `return_value`)."""

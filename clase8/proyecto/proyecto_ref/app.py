@@ -3,6 +3,7 @@
 - ``champion``: el campeón de MLflow, cargado al arrancar y recargado cuando el alias cambia.
 - ``problems`` y ``health``: errores problem+json, ``/health`` (liveness) y ``/ready``
   (readiness: listo cuando hay un campeón cargado).
+- ``metrics``: ``/metrics`` para Prometheus (solicitudes por ruta y estado, y su duración).
 - ``routes``: REST en ``/v1``; ``graphql_schema``: GraphQL en ``/graphql``; ambos con ``auth``.
 
 Ejecutar (desde ``clase8/proyecto``):
@@ -17,12 +18,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from proyecto_ref import __version__, prediction
+from proyecto_ref import __version__, metrics, prediction
 from proyecto_ref.champion import ChampionWatcher
 from proyecto_ref.config import Settings
 from proyecto_ref.graphql_schema import graphql_router
 from proyecto_ref.health import health_router
-from proyecto_ref.problems import install_problem_handlers
+from proyecto_ref.problems import install_problem_handlers, problem_responses
 from proyecto_ref.routes import champion_loaded, router
 
 
@@ -39,11 +40,19 @@ def create_app(
         yield
         watcher.stop()
 
-    app = FastAPI(title="Proyecto de referencia — Clase 8", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Proyecto de referencia — Clase 8",
+        version=__version__,
+        lifespan=lifespan,
+        responses=problem_responses(500),  # cualquier endpoint puede fallar sin preverlo
+    )
     app.state.settings = settings
     app.state.champion = watcher
+    app.state.metrics = metrics.Metrics()  # un registro por app
     install_problem_handlers(app)
+    app.middleware("http")(metrics.measure)
     app.include_router(health_router(champion_loaded))
+    app.include_router(metrics.router)  # público, como /health: Prometheus no tiene credenciales
     app.include_router(router)
-    app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(graphql_router())
     return app

@@ -70,7 +70,7 @@ def require_client(
         return client_from_api_key(settings, api_key)
     if token:
         return client_from_token(settings, token.credentials)
-    raise unauthorized("falta la cabecera X-API-Key o Authorization: Bearer <token>")
+    raise unauthorized("falta el encabezado X-API-Key o Authorization: Bearer <token>")
 
 
 Client = Annotated[str, Depends(require_client)]

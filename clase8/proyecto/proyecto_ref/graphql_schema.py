@@ -97,6 +97,7 @@ def graphql_router() -> GraphQLRouter:
     """POST /graphql (sin GraphiQL: el navegador no puede mandar la clave de API)."""
     return ProblemGraphQLRouter(
         Schema(query=Query),
+        path="/graphql",  # en la ruta y no como prefijo: la plantilla completa llega a /metrics
         context_getter=graphql_context,
         graphql_ide=None,
         allow_queries_via_get=False,

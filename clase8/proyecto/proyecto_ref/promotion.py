@@ -8,6 +8,8 @@ distintas, con datos de prueba distintos, no lo sería.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from proyecto_ref import data, registry, training
 from proyecto_ref.config import Settings
 
@@ -30,6 +32,7 @@ def promote_if_better(settings: Settings, version: str) -> dict:
             f"({gain:+.4f}; mínimo exigido +{settings.min_improvement})"
         )
     mlflow_client = registry.client(settings)
+    decided_at = datetime.now(UTC).isoformat()  # justo antes de mover el alias (mide el ciclo)
     if promote:
         mlflow_client.set_registered_model_alias(
             settings.model_name, settings.champion_alias, version
@@ -43,4 +46,5 @@ def promote_if_better(settings: Settings, version: str) -> dict:
         "challenger_score": challenger,
         "champion_score": champion,
         "previous_champion": champion_version,
+        "decided_at": decided_at,
     }

@@ -160,7 +160,7 @@ def run(
     finally:
         consumer.close()
         producer.close()
-        if champion is None:  # el campeón creado acá se detiene acá
+        if champion is None:  # el campeón creado aquí se detiene aquí
             watcher.stop()
     log.info("consumidor detenido: %s", counts)
     return counts

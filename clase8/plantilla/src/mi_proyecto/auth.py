@@ -1,4 +1,4 @@
-"""Clave de API en la cabecera `X-API-Key`, comparada en tiempo constante; si no, 401."""
+"""Clave de API en el encabezado `X-API-Key`, comparada en tiempo constante; si no, 401."""
 
 from __future__ import annotations
 
@@ -16,4 +16,4 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
 def require_key(request: Request, key: Annotated[str | None, Depends(api_key_header)]) -> None:
     expected = request.app.state.settings.api_key
     if key is None or not hmac.compare_digest(key.encode(), expected.encode()):
-        raise ProblemError(401, "No autenticado", "falta la cabecera X-API-Key o no es válida")
+        raise ProblemError(401, "No autenticado", "falta el encabezado X-API-Key o no es válido")
