@@ -15,7 +15,8 @@ NB ?=
 # usan. Dos pytest a la vez: uno, en serie, con todo lo que usa el stack (puertos fijos; espera
 # a `stack-up` y empieza por las pruebas del stack, incluida la que reinicia Kafka; su salida va a
 # _build/pytest-stack.log y se muestra al terminar) y otro que reparte el resto con pytest-xdist
-# (cada notebook entero en un proceso). Al final, el libro y el navegador (tests/test_site.py):
+# (cada notebook entero en un proceso). Después, los benchmarks rápidos solos, con la máquina
+# quieta (sus objetivos son cocientes). Al final, el libro y el navegador (tests/test_site.py):
 # así la página de estado del libro muestra esta misma corrida. Luego, la tabla de tiempo por
 # clase y la lista de pruebas que fallaron.
 PYTEST_WORKERS ?= 2
@@ -64,12 +65,15 @@ test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libr
 	echo ">> stack-up en segundo plano (log: _build/stack-up.log)"; \
 	echo ">> pruebas que usan el stack, en serie, en segundo plano (log: _build/pytest-stack.log)"; \
 	MLOPS2_TEST_RUN=$$run MLOPS2_STACK_UP_STATUS=$(CURDIR)/_build/stack-up.status \
-	  $(PY) -m pytest -p no:xdist --stack-group=only $(NOTEBOOK_DIRS) tests \
+	  $(PY) -m pytest -p no:xdist --stack-group=only -m "not bench" $(NOTEBOOK_DIRS) tests \
 	  --ignore=tests/test_site.py $(NBVAL_FLAGS) > _build/pytest-stack.log 2>&1 & stack_pid=$$!; \
 	MLOPS2_TEST_RUN=$$run $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --stack-group=skip \
-	  $(NOTEBOOK_DIRS) tests --ignore=tests/test_site.py $(NBVAL_FLAGS) || status=$$?; \
+	  -m "not bench" $(NOTEBOOK_DIRS) tests --ignore=tests/test_site.py $(NBVAL_FLAGS) || status=$$?; \
 	wait $$stack_pid || status=$$?; wait; \
 	echo ">> pruebas con el stack:"; cat _build/pytest-stack.log; cat _build/stack-up.log; \
+	echo ">> benchmarks en modo rápido, solos (un cociente medido con la máquina ocupada no vale)"; \
+	MLOPS2_TEST_RUN=$$run MLOPS2_STACK_UP_STATUS=$(CURDIR)/_build/stack-up.status \
+	  $(PY) -m pytest -p no:xdist -m bench tests || status=$$?; \
 	MLOPS2_TEST_RUN=$$run $(PY) -m pytest tests/test_site.py || status=$$?; \
 	$(MAKE) --no-print-directory stack-down || status=$$?; \
 	$(PY) -m coursekit.dev.linkcheck; \

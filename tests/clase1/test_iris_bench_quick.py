@@ -19,6 +19,7 @@ import pytest
 HANDS_ON = Path(__file__).resolve().parents[2] / "clase1" / "hands-on"
 
 
+@pytest.mark.bench
 @pytest.mark.timeout(600)
 def test_bench_iris_api_quick_meets_its_target(tmp_path):
     output = tmp_path / "bench_iris_api.json"

@@ -16,6 +16,7 @@ import pytest
 from clase3_helpers import HANDS_ON
 
 
+@pytest.mark.bench
 @pytest.mark.timeout(600)
 def test_bench_grpc_quick_meets_its_target(tmp_path):
     output = tmp_path / "bench_grpc.json"

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.stack
 HANDS_ON = Path(__file__).resolve().parents[2] / "clase4" / "hands-on"
 
 
+@pytest.mark.bench
 def test_quick_benchmark_meets_the_streaming_target(tmp_path):
     stack.require("kafka")
     output = tmp_path / "bench_streaming.json"
