@@ -13,7 +13,10 @@ Un archivo por concepto, cada uno mostrado en la sección del notebook que lo en
 - `loop.py`: micro-lotes y bucle del consumidor (notebook 2, §4).
 - `faults.py`: inyección de fallas para la demostración (notebook 2, §7).
 - `lag.py`, `drift.py`: retraso del grupo y deriva con PSI (notebook 3).
-- `metrics.py`: métricas para Prometheus en `/metrics` (`consume ... --metrics-port`).
+- `drift_report.py`: la misma deriva con Evidently y su reporte HTML (notebook 3, §6); no se
+  importa desde el resto del paquete (el consumidor no necesita Evidently).
+- `metrics.py`: métricas para Prometheus en `/metrics` (`consume ... --metrics-port`; la alerta
+  `FeatureDriftHigh` en el notebook 3, §7).
 - `settings.py`, `cli.py`, `__main__.py`: configuración y línea de comandos (notebook 1, §6;
   notebook 2, §6): `python -m fraud_stream --help`.
 

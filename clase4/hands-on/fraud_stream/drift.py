@@ -18,13 +18,18 @@ import numpy as np
 EPSILON = 1e-4  # evita log(0) cuando un intervalo queda vacío
 
 
+def quantile_edges(reference, bins: int = 10) -> np.ndarray:
+    """Los cortes internos de `bins` intervalos por cuantiles de la referencia (sin repetidos)."""
+    return np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)[1:-1]))
+
+
 def psi(reference, current, bins: int = 10) -> float:
     """PSI de `current` respecto de `reference`, con `bins` intervalos por cuantiles."""
     reference = np.asarray(reference, dtype=float)
     current = np.asarray(current, dtype=float)
     if reference.size == 0 or current.size == 0:
         raise ValueError("PSI: la referencia y la ventana deben tener al menos un valor")
-    edges = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)[1:-1]))
+    edges = quantile_edges(reference, bins)
     expected = np.bincount(
         np.searchsorted(edges, reference, side="right"), minlength=len(edges) + 1
     )
