@@ -7,6 +7,10 @@ el intérprete, el generador de carga le robaría al servidor el mismo GIL que s
 Cada usuario simulado es un *greenlet* de gevent que manda un pedido, espera la respuesta y
 manda el siguiente (carga de lazo cerrado: con `-u 8` hay como mucho 8 pedidos en vuelo).
 Deja en `carga_stats.csv` pedidos, fallas, pedidos/s y percentiles de latencia.
+
+Cada pedido abre su propia conexión (`Connection: close`). Los workers de uvicorn comparten el
+puerto y se reparten *conexiones*, no pedidos: con conexiones persistentes el reparto se decide
+una vez, al conectar, y puede quedar desparejo (las 8 en un mismo worker, y los demás ociosos).
 """
 
 from __future__ import annotations
@@ -21,4 +25,4 @@ class PredictUser(HttpUser):
 
     @task
     def predict(self) -> None:
-        self.client.post("/v2/predict", json=FLOWER)
+        self.client.post("/v2/predict", json=FLOWER, headers={"Connection": "close"})
