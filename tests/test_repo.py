@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -151,6 +152,14 @@ def test_every_diagram_svg_matches_its_dot_source():
         if "graph" not in d.read_text() or 'class="node"' not in d.with_suffix(".svg").read_text()
     ]
     assert not empty, f"diagramas vacíos (sin grafo o sin nodos dibujados): {empty}"
+    # XML bien formado: algo antes de la declaración `<?xml …?>` y el navegador no lo dibuja.
+    broken = []
+    for dot in sources:
+        try:
+            ElementTree.parse(dot.with_suffix(".svg"))
+        except ElementTree.ParseError as error:
+            broken.append(f"{dot.with_suffix('.svg').relative_to(ROOT)}: {error}")
+    assert not broken, f"SVG que no son XML válido: {broken}"
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="sin Graphviz no se puede redibujar")

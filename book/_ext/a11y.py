@@ -1,8 +1,13 @@
-"""Accesibilidad del menú lateral: nombre accesible para cada `<summary>` desplegable.
+"""Accesibilidad del HTML generado: arreglos que el tema y docutils no traen.
+
+1. Menú lateral: nombre accesible para cada `<summary>` desplegable.
 
 El tema dibuja, junto a cada capítulo con subpáginas, un `<summary>` que solo contiene un ícono:
 un lector de pantalla anuncia «botón» sin decir qué despliega (regla `summary-name` de axe,
 WCAG 4.1.2). Al terminar la construcción se le agrega `aria-label` con el título del capítulo.
+
+2. Bibliografía: docutils marca la lista de citas con `role="list"` pero sus hijos son
+`doc-biblioentry`, no `listitem` (regla `aria-required-children`, crítica): se quita el rol.
 `tests/test_site.py` lo verifica con axe-core en cada página.
 """
 
@@ -18,6 +23,7 @@ TOGGLE = re.compile(
     r"\s*<summary>"
 )
 TAGS = re.compile(r"<[^>]+>")
+CITATION_LIST = '<div role="list" class="citation-list">'
 
 
 def label_toggles(page: str) -> str:
@@ -34,7 +40,7 @@ def on_build_finished(app, exception) -> None:
         return
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        labelled = label_toggles(text)
+        labelled = label_toggles(text).replace(CITATION_LIST, '<div class="citation-list">')
         if labelled != text:
             path.write_text(labelled, encoding="utf-8")
 
