@@ -21,7 +21,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from openapi_contract import assert_declared
 from proyecto_ref import app as app_module
-from proyecto_ref import pipeline, streaming
+from proyecto_ref import pipeline, prediction, streaming
 from proyecto_ref.airflow_client import DAG_ID, AirflowClient
 from proyecto_ref.config import DEV_API_KEY, Settings
 
@@ -86,7 +86,12 @@ def test_full_cycle(settings):
 
     # 2. La API sirve al campeón, con credenciales y validación (todo declarado en OpenAPI).
     stop = threading.Event()
-    consumer = threading.Thread(target=streaming.run, args=(settings, stop), daemon=True)
+    # El consumidor recibe su vigía del campeón para que la prueba sepa qué versión sirve: la API
+    # y el consumidor sondean MLflow cada uno por su cuenta y pueden recargar en momentos distintos.
+    watcher = prediction.champion_watcher(settings).start()
+    consumer = threading.Thread(
+        target=streaming.run, args=(settings, stop), kwargs={"champion": watcher}, daemon=True
+    )
     app = app_module.create_app(settings)
     spec = app.openapi()
     with UvicornThread(app).start(health_path="/ready", timeout=60) as srv:
@@ -120,16 +125,22 @@ def test_full_cycle(settings):
             30,
             "la API recarga la versión 2",
         )
+        wait_until(
+            lambda: watcher.current is not None and watcher.current.version == "2",
+            30,
+            "el consumidor recarga la versión 2",
+        )
 
         # 4. Las predicciones por Kafka llegan, con el nuevo campeón; lo malformado, a la DLQ.
         nonce, found = exchange_events(settings)
         api.close()
     stop.set()
     consumer.join(timeout=30)
+    watcher.stop()
     assert not consumer.is_alive()
     assert set(found) == {nonce, f"{nonce}-x"}, found
-    topic, prediction = found[nonce]
-    assert topic == settings.topic_predictions and prediction["version"] == "2"
+    topic, predicted = found[nonce]
+    assert topic == settings.topic_predictions and predicted["version"] == "2"
     assert found[f"{nonce}-x"] == (
         settings.topic_dlq,
         {"id": f"{nonce}-x", "reason": "falta el campo 'customer'"},
