@@ -86,13 +86,13 @@ def test_every_chapter_links_the_glossary():
 
 
 def test_vendored_mathjax_is_the_pinned_release():
-    """El sitio sirve su propio MathJax (sin CDN): el archivo es el de la versión fijada."""
+    """El sitio sirve su propio MathJax (sin CDN), con lo que su menú carga a pedido: todo es
+    exactamente la versión fijada."""
     from coursekit.dev import vendor_mathjax as vm
 
-    vendored = vm.TARGET / "tex-svg-full.js"
-    assert vm.sha256(vendored) == vm.SHA256, (
-        "volver a copiarlo: python -m coursekit.dev.vendor_mathjax"
-    )
+    again = "volver a copiarlo: python -m coursekit.dev.vendor_mathjax"
+    assert vm.sha256(vm.TARGET / vm.COMPONENT) == vm.SHA256, again
+    assert vm.tree_digest(vm.TARGET) == vm.TREE_SHA256, again
     assert "Apache License" in (vm.TARGET / "LICENSE").read_text()
 
 

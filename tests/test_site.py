@@ -3,7 +3,9 @@
 - cada página del TOC carga sin recursos locales rotos y no pide nada fuera del sitio (funciona
   sin internet: MathJax, fuentes y scripts se sirven desde el propio sitio);
 - accesibilidad (axe-core, reglas WCAG 2 A y AA): ninguna violación grave o crítica por página;
-- las fórmulas se dibujan (MathJax local): no queda TeX crudo como `\\(` en el texto;
+- ninguna página tira errores de JavaScript;
+- las fórmulas se dibujan (MathJax local): no queda TeX crudo como `\\(` en el texto, y cada
+  una tiene su lectura en voz en español (explorador accesible de MathJax, también local);
 - todas las imágenes cargan y tienen texto alternativo;
 - ningún enlace interno apunta a un archivo o ancla inexistente;
 - los encabezados van en orden (un único h1, sin saltar niveles);
@@ -149,11 +151,14 @@ def test_page_in_browser(doc, site_url, built_site, browser):
     page.on("response", on_response)
     page.on("request", on_request)
     page.on("requestfailed", lambda r: broken.append(f"falló {r.url}") if local in r.url else None)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     response = page.goto(f"{site_url}/{doc}.html", wait_until="networkidle")
     assert response is not None and response.status == 200
     assert page.title(), "la página no tiene <title>"
     assert not broken, f"recursos locales rotos en {doc}: {broken}"
     assert not outside, f"{doc} pide recursos fuera del sitio (no anda sin internet): {outside}"
+    assert not script_errors, f"errores de JavaScript en {doc}: {script_errors}"
 
     serious = accessibility_violations(page)
     assert not serious, f"{doc}: violaciones de accesibilidad graves o críticas:\n" + "\n".join(
@@ -205,6 +210,10 @@ MATH_PAGES = [
 ]
 
 
+# Palabras que Speech Rule Engine usa al leer fórmulas en español (no en inglés).
+SPANISH_MATH_WORDS = ("subíndice", "paréntesis", "épsilon", "igual", "más", "menos")
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", MATH_PAGES)
 def test_formulas_are_rendered_offline(doc, site_url, browser):
@@ -215,10 +224,14 @@ def test_formulas_are_rendered_offline(doc, site_url, browser):
     page.evaluate("MathJax.startup.promise")
     rendered = page.locator("mjx-container").count()
     text = page.locator("article").inner_text()
+    spoken = page.eval_on_selector_all("mjx-container", "cs => cs.map(c => c.ariaLabel)")
     page.close()
     assert rendered > 0, f"{doc}: MathJax no dibujó ninguna fórmula"
     raw = [m for m in ("\\(", "\\)", "\\[", "\\]", "$$") if m in text]
     assert not raw, f"{doc}: quedó TeX sin dibujar ({raw})"
+    # Accesibles: cada fórmula se lee en voz, en español (Speech Rule Engine, servido por el sitio).
+    assert all(spoken), f"{doc}: fórmulas sin lectura en voz: {spoken.count(None)} de {rendered}"
+    assert any(word in " ".join(spoken) for word in SPANISH_MATH_WORDS), spoken[:5]
 
 
 @pytest.mark.browser

@@ -17,6 +17,8 @@ import html
 import re
 from pathlib import Path
 
+from ext_version import env_version
+
 # <a ...>Título</a><details ...><summary>  →  el título nombra al summary que lo sigue
 TOGGLE = re.compile(
     r'(<a class="[^"]*reference internal[^"]*"[^>]*>(?P<title>.*?)</a>\s*<details[^>]*>)'
@@ -47,4 +49,8 @@ def on_build_finished(app, exception) -> None:
 
 def setup(app):
     app.connect("build-finished", on_build_finished)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "env_version": env_version(__file__),  # editar la extensión rehace el sitio
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from docutils import nodes
+from ext_version import env_version
 from sphinx.util.docutils import SphinxDirective
 
 ZIP_FOLDER = "_downloads/practicas"
@@ -151,4 +152,8 @@ def setup(app):
     app.add_directive("handson-download", HandsOnDownload)
     app.connect("html-page-context", add_notebook_download, priority=502)
     app.connect("build-finished", on_build_finished)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "env_version": env_version(__file__),  # editar la extensión rehace el sitio
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

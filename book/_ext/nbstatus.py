@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 from docutils import nodes
+from ext_version import env_version
 from sphinx.util.docutils import SphinxDirective
 
 SERVICES_LINE = re.compile(r"\*\*Servicios:\*\*\s*(.+)")
@@ -94,4 +95,8 @@ class NotebookStatus(SphinxDirective):
 
 def setup(app):
     app.add_directive("nbstatus", NotebookStatus)
-    return {"version": "1.0", "parallel_read_safe": True}
+    return {
+        "env_version": env_version(__file__),  # editar la extensión rehace el sitio
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
