@@ -11,7 +11,8 @@ npm y que el módulo no incluye): el curso usa su API HTTP, que sí está.
 
 Los blancos (*targets*) no están en la configuración: los servicios del curso corren en
 puertos libres que elige cada notebook. Prometheus vigila la carpeta `.stack/prometheus/targets/`
-(`file_sd_configs`), donde `coursekit.monitoring.register_target` deja un JSON por servicio.
+(`file_sd_configs`), donde `coursekit.monitoring.register_target` deja un JSON por servicio;
+al arrancar, Prometheus empieza con la carpeta vacía.
 """
 
 from __future__ import annotations
@@ -85,8 +86,16 @@ def state_folder(layout: Layout) -> Path:
     return folder
 
 
+def forget_old_targets(folder: Path) -> None:
+    """Los blancos de una sesión anterior apuntan a puertos que ya no existen (un notebook que
+    falló antes de su celda de cierre no borra el suyo): Prometheus arranca sin ninguno."""
+    for path in (folder / "targets").glob("*.json"):
+        path.unlink()
+
+
 def start(layout: Layout) -> subprocess.Popen:
     folder = state_folder(layout)
+    forget_old_targets(folder)
     argv = [str(build(layout.cache, "prometheus"))]
     argv += [f"--config.file={folder / 'prometheus.yml'}"]
     argv += [f"--storage.tsdb.path={folder / 'data'}"]

@@ -130,9 +130,6 @@ def test_full_cycle(settings):
             30,
             "el consumidor recarga la versión 2",
         )
-        # El consumidor toma el campeón antes de esperar eventos (hasta max_wait_ms = 200 ms): una
-        # vuelta ya empezada todavía usa la versión 1. Se deja terminar esa vuelta.
-        time.sleep(1.0)
 
         # 4. Las predicciones por Kafka llegan, con el nuevo campeón; lo malformado, a la DLQ.
         nonce, found = exchange_events(settings)

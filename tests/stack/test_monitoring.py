@@ -68,3 +68,14 @@ def test_query_explains_how_to_start_prometheus(monkeypatch):
     message = str(error.value)
     assert "Prometheus no responde en http://127.0.0.1:" in message
     assert "make stack-up" in message and "--profile monitoring" in message
+
+
+def test_prometheus_forgets_targets_of_a_previous_session(tmp_path):
+    """Un notebook que falló antes de su celda de cierre deja su blanco: al arrancar se borra."""
+    from stack.localstack.prometheus import forget_old_targets
+
+    monitoring.register_target(
+        "project_api", "http://127.0.0.1:36863", directory=tmp_path / "targets"
+    )
+    forget_old_targets(tmp_path)
+    assert list((tmp_path / "targets").iterdir()) == []

@@ -147,13 +147,14 @@ def run(
     log.info("consumidor listo: %s → %s", settings.topic_events, settings.topic_predictions)
     try:
         while not stop.is_set():
-            served = watcher.current
-            if served is None:  # sin campeón no se consume: los eventos esperan en Kafka
+            if watcher.current is None:  # sin campeón no se consume: los eventos esperan en Kafka
                 stop.wait(0.5)
                 continue
             records = collect(consumer, max_events, max_wait_ms)
             if records:
-                results, dead = process(records, served)
+                # El campeón se lee con el lote ya en la mano: si cambió mientras se esperaban
+                # eventos, el lote se predice con el nuevo.
+                results, dead = process(records, watcher.current)
                 publish(producer, settings, results, dead)  # 1) publicado y confirmado...
                 consumer.commit()  # 2) ...recién entonces se confirma la lectura
                 counts["ok"], counts["dlq"] = counts["ok"] + len(results), counts["dlq"] + len(dead)
