@@ -11,17 +11,9 @@ export MLOPS2_CACHE ?= $(HOME)/.cache/mlops2
 CLASE ?=
 NB ?=
 
-# make test en dos núcleos: el stack arranca EN PARALELO con los notebooks y pruebas que no lo
-# usan. Dos pytest a la vez: uno, en serie, con todo lo que usa el stack (puertos fijos; espera
-# a `stack-up` y empieza por las pruebas del stack, incluida la que reinicia Kafka; su salida va a
-# _build/pytest-stack.log y se muestra al terminar) y otro que reparte el resto con pytest-xdist
-# (cada notebook entero en un proceso). Después, los benchmarks rápidos solos, con la máquina
-# quieta (sus objetivos son cocientes). Al final, el libro y el navegador (tests/test_site.py):
-# así la página de estado del libro muestra esta misma corrida. Luego, la tabla de tiempo por
-# clase y la lista de pruebas que fallaron.
+# make test: ver el orden y el porqué en coursekit/dev/test_all.py (dos núcleos, stack en
+# paralelo con lo que no lo usa, benchmarks solos, tabla de tiempos al final).
 PYTEST_WORKERS ?= 2
-NOTEBOOK_DIRS = $(sort $(wildcard clase*/hands-on))
-NBVAL_FLAGS = --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
 .PHONY: help env node-deps doctor book serve lab test test-compose lint format record linkcheck bench stack-up stack-down stack-status clean
@@ -58,27 +50,7 @@ lab: env ## Abre JupyterLab con el entorno del libro
 	$(VENV)/bin/jupyter lab
 
 test: env node-deps ## Todo: stack local, pytest (unidad, contratos, nbval, libro, navegador), stack abajo
-	@status=0; began=$$(date +%s); run="$$began-$$$$"; mkdir -p _build; \
-	rm -f _build/stack-up.status; \
-	( $(MAKE) --no-print-directory stack-up > _build/stack-up.log 2>&1; \
-	  echo $$? > _build/stack-up.status ) & \
-	echo ">> stack-up en segundo plano (log: _build/stack-up.log)"; \
-	echo ">> pruebas que usan el stack, en serie, en segundo plano (log: _build/pytest-stack.log)"; \
-	MLOPS2_TEST_RUN=$$run MLOPS2_STACK_UP_STATUS=$(CURDIR)/_build/stack-up.status \
-	  $(PY) -m pytest -p no:xdist --stack-group=only -m "not bench" $(NOTEBOOK_DIRS) tests \
-	  --ignore=tests/test_site.py $(NBVAL_FLAGS) > _build/pytest-stack.log 2>&1 & stack_pid=$$!; \
-	MLOPS2_TEST_RUN=$$run $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --stack-group=skip \
-	  -m "not bench" $(NOTEBOOK_DIRS) tests --ignore=tests/test_site.py $(NBVAL_FLAGS) || status=$$?; \
-	wait $$stack_pid || status=$$?; wait; \
-	echo ">> pruebas con el stack:"; cat _build/pytest-stack.log; cat _build/stack-up.log; \
-	echo ">> benchmarks en modo rápido, solos (un cociente medido con la máquina ocupada no vale)"; \
-	MLOPS2_TEST_RUN=$$run MLOPS2_STACK_UP_STATUS=$(CURDIR)/_build/stack-up.status \
-	  $(PY) -m pytest -p no:xdist -m bench tests || status=$$?; \
-	MLOPS2_TEST_RUN=$$run $(PY) -m pytest tests/test_site.py || status=$$?; \
-	$(MAKE) --no-print-directory stack-down || status=$$?; \
-	$(PY) -m coursekit.dev.linkcheck; \
-	$(PY) -m coursekit.dev.pytest_timing $$run $$(( $$(date +%s) - began )); \
-	exit $$status
+	PYTEST_WORKERS=$(PYTEST_WORKERS) $(PY) -m coursekit.dev.test_all
 
 # Con Docker (no es parte de make test; en CI no hay motor): cada perfil en contenedores, las mismas
 # pruebas de humo que el modo local y todo abajo (también los volúmenes) al terminar.

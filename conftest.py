@@ -86,7 +86,10 @@ def _record_status(path: str, leftovers: list[str]) -> None:
     }
     STATUS_DIR.mkdir(parents=True, exist_ok=True)
     target = STATUS_DIR / (path.replace("/", "__") + ".json")
-    target.write_text(json.dumps({path: status}, indent=2, ensure_ascii=False, sort_keys=True))
+    # Atómico (temporal + rename): el libro puede estar leyendo esta carpeta en ese momento.
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps({path: status}, indent=2, ensure_ascii=False, sort_keys=True))
+    os.replace(partial, target)
 
 
 def _wait_for_stack_up() -> None:

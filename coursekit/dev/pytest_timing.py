@@ -23,7 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "_build" / "timing"
 KINDS = ("notebooks", "pruebas")
+SLOWEST = 12
 _seconds: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+_files: dict[str, float] = defaultdict(float)
 _failed: list[str] = []
 
 
@@ -39,6 +41,7 @@ def area(nodeid: str) -> str:
 def pytest_runtest_logreport(report) -> None:
     kind = "notebooks" if report.nodeid.split("::")[0].endswith(".ipynb") else "pruebas"
     _seconds[area(report.nodeid)][kind] += report.duration
+    _files[report.nodeid.split("::")[0]] += report.duration
     if report.failed:
         _failed.append(f"{report.nodeid} ({report.when})")
 
@@ -48,7 +51,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     run = os.environ.get("MLOPS2_TEST_RUN", "manual")
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    record = {"run": run, "areas": dict(_seconds), "failed": _failed}
+    record = {"run": run, "areas": dict(_seconds), "files": dict(_files), "failed": _failed}
     target = OUTPUT_DIR / f"{run}-{os.getpid()}.json"
     target.write_text(json.dumps(record, indent=2, ensure_ascii=False))
 
@@ -66,17 +69,23 @@ def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
 
 def main(run_id: str, wall_seconds: float) -> None:
     areas: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
+    files: dict[str, float] = defaultdict(float)
     failed: list[str] = []
     for path in sorted(OUTPUT_DIR.glob("*.json")):
         run = json.loads(path.read_text())
         if run["run"] != run_id:
             continue
         failed += run["failed"]
+        for name, seconds in run.get("files", {}).items():
+            files[name] += seconds
         for name, kinds in run["areas"].items():
             for kind, seconds in kinds.items():
                 areas[name][kind] += seconds
     print("\nTiempo por clase (segundos de trabajo de pytest):")
     print(table(dict(areas), wall_seconds))
+    print(f"\nLos {SLOWEST} archivos más lentos:")
+    for name, seconds in sorted(files.items(), key=lambda item: -item[1])[:SLOWEST]:
+        print(f"  {seconds:6.0f}s  {name}")
     print(f"\nFallaron {len(failed)} pruebas:" if failed else "\nNinguna prueba falló.")
     for nodeid in failed:
         print(f"  ✗ {nodeid}")
