@@ -6,6 +6,7 @@
 - ninguna página tira errores de JavaScript;
 - las fórmulas se dibujan (MathJax local): no queda TeX crudo como `\\(` en el texto, y cada
   una tiene su lectura en voz en español (explorador accesible de MathJax, también local);
+  las páginas sin fórmulas no cargan MathJax;
 - todas las imágenes cargan y tienen texto alternativo;
 - ningún enlace interno apunta a un archivo o ancla inexistente;
 - los encabezados van en orden (un único h1, sin saltar niveles);
@@ -232,6 +233,18 @@ def test_formulas_are_rendered_offline(doc, site_url, browser):
     # Accesibles: cada fórmula se lee en voz, en español (Speech Rule Engine, servido por el sitio).
     assert all(spoken), f"{doc}: fórmulas sin lectura en voz: {spoken.count(None)} de {rendered}"
     assert any(word in " ".join(spoken) for word in SPANISH_MATH_WORDS), spoken[:5]
+
+
+@pytest.mark.browser
+def test_pages_without_formulas_do_not_load_mathjax(site_url, browser):
+    """MathJax y su lectura en voz pesan unos 4 MB: solo van donde hay fórmulas a la vista."""
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site_url}/clase1/hands-on/01_validacion_entradas.html", wait_until="networkidle")
+    assert page.locator(".math").count() == 0
+    page.close()
+    assert not [url for url in requested if "/mathjax/" in url], requested
 
 
 @pytest.mark.browser
