@@ -1,8 +1,8 @@
 """Cada `<script>` una sola vez por página.
 
-sphinx-thebe agrega su configuración (`const THEBE_JS_URL = …`) cada vez que Sphinx emite
-`env-before-read-docs`, y con jupyter-book 1.x eso pasa dos veces: la página declara la misma
-constante dos veces y el navegador aborta ese script con `SyntaxError` en cada página con código.
+Con jupyter-book 1.x, la configuración de sphinx-thebe (`const THEBE_JS_URL = …`) llega dos veces a
+cada página con código (el mismo cuerpo, agregado por dos caminos con distinta prioridad): la página
+declara la misma constante dos veces y el navegador aborta el segundo script con `SyntaxError`.
 Antes de escribir cada página se quitan los scripts repetidos (mismo archivo o mismo cuerpo).
 `tests/test_site.py` falla ante cualquier error de JavaScript en una página.
 """
