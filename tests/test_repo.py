@@ -87,12 +87,13 @@ def test_every_chapter_links_the_glossary():
 
 def test_vendored_mathjax_is_the_pinned_release():
     """El sitio sirve su propio MathJax (sin CDN), con lo que su menú carga a pedido: todo es
-    exactamente la versión fijada."""
+    exactamente la versión fijada, sin direcciones del CDN."""
     from coursekit.dev import vendor_mathjax as vm
 
     again = "volver a copiarlo: python -m coursekit.dev.vendor_mathjax"
-    assert vm.sha256(vm.TARGET / vm.COMPONENT) == vm.SHA256, again
     assert vm.tree_digest(vm.TARGET) == vm.TREE_SHA256, again
+    with_cdn = [p.name for p in vm.TARGET.rglob("*.js") if vm.CDN in p.read_bytes()]
+    assert not with_cdn, f"direcciones del CDN en {with_cdn}: {again}"
     assert "Apache License" in (vm.TARGET / "LICENSE").read_text()
 
 

@@ -8,8 +8,14 @@ fórmula) carga a pedido: el explorador accesible y la voz (`a11y/`, que usa las
 Speech Rule Engine en `sre/mathmaps/`) y la salida CHTML con sus fuentes. Sin ellos, activar
 el explorador sin internet falla en silencio.
 
-`tests/test_repo.py` verifica que lo guardado sea exactamente esta versión (un sha256 sobre
-todos los archivos, en orden) y `tests/test_site.py` activa el explorador en el navegador.
+Speech Rule Engine trae además direcciones por defecto en un CDN que el sitio nunca usa (las reglas
+se toman de `sre/mathmaps/` por `SREfeature.json`; las otras dos son para Internet Explorer). Se
+reemplazan por una ruta local inexistente: si algún día se pidieran, `tests/test_site.py` lo vería
+como un recurso local roto en vez de una petición a internet.
+
+`tests/test_repo.py` verifica que lo guardado sea exactamente esta versión así tratada (un sha256
+sobre todos los archivos, en orden) y que ningún archivo nombre el CDN; `tests/test_site.py` lee
+las fórmulas en voz en el navegador.
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ COMPONENT = "tex-svg-full.js"
 ON_DEMAND = ("a11y", "sre", "input/mml.js", "input/mml", "output/chtml.js", "output/chtml")
 SHA256 = "a4354ff94fd868aea0cc6eaaa79a57fda0588646fc46ee3700a349ee0a11cbe6"
 TARGET = ROOT / "book" / "_static" / "mathjax"
-# Todo lo copiado (ver tree_digest).
-TREE_SHA256 = "c5ed83ffddd047fbbb6f7feb94a04d04f2623ea997313ab08abdbf4333f87005"
+CDN = b"https://cdn.jsdelivr.net/npm/"
+NO_CDN = b"./sin-cdn/"
+# Todo lo copiado, ya sin las direcciones del CDN (ver tree_digest).
+TREE_SHA256 = "8754310499c45edb27182d5c4c9071b72383a6d51919d8877066654d8f073fa0"
 
 
 def sha256(path: Path) -> str:
@@ -44,6 +52,13 @@ def tree_digest(root: Path) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def drop_cdn_defaults(root: Path) -> None:
+    for path in root.rglob("*.js"):
+        code = path.read_bytes()
+        if CDN in code:
+            path.write_bytes(code.replace(CDN, NO_CDN))
 
 
 def copy_release(package: Path) -> None:
@@ -67,10 +82,12 @@ def main() -> None:
         subprocess.run(["npm", "pack", f"mathjax@{VERSION}", "--silent"], cwd=tmp, check=True)
         with tarfile.open(Path(tmp) / f"mathjax-{VERSION}.tgz") as archive:
             archive.extractall(tmp, filter="data")
-        copy_release(Path(tmp) / "package")
-    digest = sha256(TARGET / COMPONENT)
-    if digest != SHA256:
-        raise SystemExit(f"sha256 inesperado {digest}: actualizar SHA256 si cambió VERSION")
+        package = Path(tmp) / "package"
+        digest = sha256(package / "es5" / COMPONENT)
+        if digest != SHA256:
+            raise SystemExit(f"sha256 inesperado {digest}: actualizar SHA256 si cambió VERSION")
+        copy_release(package)
+    drop_cdn_defaults(TARGET)
     tree = tree_digest(TARGET)
     if tree != TREE_SHA256:
         raise SystemExit(f"sha256 del árbol inesperado {tree}: actualizar TREE_SHA256")
