@@ -10,15 +10,23 @@ debajo, las pruebas que fallaron (lo último que se lee en un log):
     python -m coursekit.dev.pytest_timing RUN_ID SEGUNDOS_DE_RELOJ
 
 Con pytest-xdist las sumas superan al tiempo de reloj: son segundos de trabajo, no de espera.
+
+Además mide la CPU de cada archivo (segundos-núcleo del proceso de pytest y de sus hijos ya
+terminados: el kernel del notebook, los servidores que lanza, Chromium). En una máquina de dos
+núcleos llena, la CPU, no el reloj, dice qué conviene acortar. No incluye al stack (son procesos
+aparte).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = ROOT / "_build" / "timing"
@@ -26,7 +34,16 @@ KINDS = ("notebooks", "pruebas")
 SLOWEST = 12
 _seconds: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
 _files: dict[str, float] = defaultdict(float)
+_cpu: dict[str, float] = defaultdict(float)
 _failed: list[str] = []
+_cpu_mark: list[float] = []
+
+
+def cpu_seconds() -> float:
+    """CPU usada hasta ahora por este proceso y sus hijos ya esperados (usuario + sistema)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def area(nodeid: str) -> str:
@@ -38,7 +55,21 @@ def area(nodeid: str) -> str:
     return "libro"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Anota en el informe la CPU gastada desde el informe anterior de este proceso (con xdist,
+    el informe viaja al proceso principal con sus `user_properties`)."""
+    outcome = yield
+    now = cpu_seconds()
+    spent = now - (_cpu_mark[-1] if _cpu_mark else now)
+    _cpu_mark[:] = [now]
+    outcome.get_result().user_properties.append(("cpu_seconds", spent))
+
+
 def pytest_runtest_logreport(report) -> None:
+    for key, value in report.user_properties:
+        if key == "cpu_seconds":
+            _cpu[report.nodeid.split("::")[0]] += value
     kind = "notebooks" if report.nodeid.split("::")[0].endswith(".ipynb") else "pruebas"
     _seconds[area(report.nodeid)][kind] += report.duration
     _files[report.nodeid.split("::")[0]] += report.duration
@@ -51,7 +82,13 @@ def pytest_sessionfinish(session, exitstatus) -> None:
         return
     run = os.environ.get("MLOPS2_TEST_RUN", "manual")
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    record = {"run": run, "areas": dict(_seconds), "files": dict(_files), "failed": _failed}
+    record = {
+        "run": run,
+        "areas": dict(_seconds),
+        "files": dict(_files),
+        "cpu": dict(_cpu),
+        "failed": _failed,
+    }
     target = OUTPUT_DIR / f"{run}-{os.getpid()}.json"
     target.write_text(json.dumps(record, indent=2, ensure_ascii=False))
 
@@ -70,6 +107,7 @@ def table(areas: dict[str, dict[str, float]], wall_seconds: float) -> str:
 def main(run_id: str, wall_seconds: float) -> None:
     areas: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(KINDS, 0.0))
     files: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     failed: list[str] = []
     for path in sorted(OUTPUT_DIR.glob("*.json")):
         run = json.loads(path.read_text())
@@ -78,14 +116,20 @@ def main(run_id: str, wall_seconds: float) -> None:
         failed += run["failed"]
         for name, seconds in run.get("files", {}).items():
             files[name] += seconds
+        for name, seconds in run.get("cpu", {}).items():
+            cpu[name] += seconds
         for name, kinds in run["areas"].items():
             for kind, seconds in kinds.items():
                 areas[name][kind] += seconds
     print("\nTiempo por clase (segundos de trabajo de pytest):")
     print(table(dict(areas), wall_seconds))
-    print(f"\nLos {SLOWEST} archivos más lentos:")
+    print(f"\nLos {SLOWEST} archivos más lentos (reloj; CPU de pytest y sus hijos):")
     for name, seconds in sorted(files.items(), key=lambda item: -item[1])[:SLOWEST]:
-        print(f"  {seconds:6.0f}s  {name}")
+        print(f"  {seconds:6.0f}s  CPU {cpu.get(name, 0):5.0f}s  {name}")
+    total = sum(cpu.values())
+    print(f"\nLos {SLOWEST} archivos con más CPU (suma de todos: {total:.0f} s-núcleo):")
+    for name, seconds in sorted(cpu.items(), key=lambda item: -item[1])[:SLOWEST]:
+        print(f"  CPU {seconds:5.0f}s  reloj {files.get(name, 0):5.0f}s  {name}")
     print(f"\nFallaron {len(failed)} pruebas:" if failed else "\nNinguna prueba falló.")
     for nodeid in failed:
         print(f"  ✗ {nodeid}")

@@ -83,6 +83,22 @@ def run(command: list[str], env: dict) -> int:
     return subprocess.call(command, cwd=ROOT, env=env)
 
 
+def report_stack_cpu() -> None:
+    """CPU que usó cada servicio del stack desde que arrancó: la otra parte de la cuenta (la de
+    pytest y sus hijos la imprime la tabla del final)."""
+    from coursekit import stack
+    from stack.localstack import processes
+    from stack.localstack.layout import Layout
+
+    layout = Layout.from_env()
+    used = {
+        name: processes.cpu_seconds(processes.service_processes(layout, name))
+        for name in stack.SERVICES
+    }
+    detail = ", ".join(f"{name} {seconds:.0f}" for name, seconds in sorted(used.items()))
+    say(f"CPU del stack: {sum(used.values()):.0f} s-núcleo ({detail})")
+
+
 def main() -> int:
     began = time.time()
     run_id = f"{int(began)}-{os.getpid()}"
@@ -112,6 +128,7 @@ def main() -> int:
     say("página de estado del libro con los resultados de esta corrida")
     codes["estado"] = run(pytest(*STATUS_PAGE_TESTS), env)
 
+    report_stack_cpu()
     codes["stack-down"] = run(["make", "--no-print-directory", "stack-down"], env)
     run([PYTHON, "-m", "coursekit.dev.linkcheck"], env)
     run([PYTHON, "-m", "coursekit.dev.pytest_timing", run_id, str(time.time() - began)], env)

@@ -80,3 +80,14 @@ def rss_mb(procs: list[psutil.Process]) -> float:
         with contextlib.suppress(psutil.Error):
             total += proc.memory_info().rss
     return total / 2**20
+
+
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    """CPU usada (usuario + sistema), sumada, incluidos los hijos ya terminados de cada proceso
+    (por ejemplo, las tareas que Airflow lanza y espera)."""
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+    return total
