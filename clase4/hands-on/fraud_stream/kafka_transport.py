@@ -48,8 +48,8 @@ class KafkaTransport:
             **(consumer_options or {}),  # p. ej., el benchmark acorta fetch_max_wait_ms
         }
         self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, **options)
-        wait_for_partitions(self.consumer, topic)
-        self.consumer.subscribe([topic])
+        self.consumer.subscribe([topic])  # se une al grupo en el primer poll...
+        wait_for_partitions(self.consumer, topic)  # ...ya conociendo las particiones
         self.producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
         self.results_topic = results_topic
         self.dead_letter_topic = dead_letter_topic
@@ -147,10 +147,13 @@ def next_offsets(messages: list[Message]) -> dict[TopicPartition, OffsetAndMetad
 
 
 def wait_for_partitions(consumer: KafkaConsumer, topic: str, timeout_s: float = 30.0) -> None:
-    """Pide los metadatos del tema hasta conocer sus particiones.
+    """Pide los metadatos del tema hasta conocer sus particiones (después de `subscribe`).
 
-    Así la primera asignación del grupo ya las conoce: con kafka-python 3.0.12, unirse sin ellas
-    fuerza una segunda ronda que a veces no termina.
+    El coordinador anota las particiones de los temas suscriptos cada vez que llegan metadatos y
+    el líder compara esa foto con la que usó para asignar: si el consumidor se une sin ella, la
+    foto cambia después del primer reparto y el líder pide otra ronda. Con kafka-python 3.0.12,
+    si el `poll` vence en medio de esa ronda su respuesta se pierde: el consumidor queda sin
+    particiones ni latidos hasta que el broker lo echa del grupo.
     """
     deadline = time.monotonic() + timeout_s
     while not consumer.partitions_for_topic(topic):

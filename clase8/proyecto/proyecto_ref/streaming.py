@@ -114,14 +114,32 @@ def connect(settings: Settings) -> tuple[KafkaConsumer, KafkaProducer]:
     """Consumidor del grupo (confirmación manual) y productor que espera a todas las réplicas."""
     servers = settings.kafka_bootstrap_servers
     consumer = KafkaConsumer(
-        settings.topic_events,
         bootstrap_servers=servers,
         group_id=settings.consumer_group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,  # se confirma a mano, después de publicar
     )
+    consumer.subscribe([settings.topic_events])  # se une al grupo en el primer poll...
+    wait_for_partitions(consumer, settings.topic_events)  # ...ya conociendo las particiones
     producer = KafkaProducer(bootstrap_servers=servers, acks="all")
     return consumer, producer
+
+
+def wait_for_partitions(consumer: KafkaConsumer, topic: str, timeout_s: float = 30.0) -> None:
+    """Pide los metadatos del tema hasta conocer sus particiones, antes de unirse al grupo.
+
+    Va después de `subscribe`: el coordinador anota las particiones de los temas suscriptos cada
+    vez que llegan metadatos, y el líder compara esa foto con la que usó para asignar. Si se une
+    sin ella, después del primer reparto la foto cambia y el líder pide otra ronda; con
+    kafka-python 3.0.12, si el `poll` vence en medio de esa ronda, su respuesta se pierde: el
+    consumidor queda sin particiones y sin latidos, y el broker lo echa del grupo a los 45 s
+    (visto en la prueba de punta a punta, con los logs DEBUG del coordinador).
+    """
+    deadline = time.monotonic() + timeout_s
+    while not consumer.partitions_for_topic(topic):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"el tema {topic!r} no existe o no tiene particiones")
+        time.sleep(0.1)
 
 
 def publish(producer: KafkaProducer, settings: Settings, results: list, dead: list) -> None:
