@@ -3,7 +3,8 @@
 python -m coursekit.dev.linkcheck    # lee _build/html, escribe _build/linkcheck.json
 
 Los enlaces externos se rompen por causas ajenas al libro (sitios caídos, sin internet en CI),
-así que este chequeo solo informa: siempre termina con código 0. Se corre al final de `make test`.
+así que este chequeo solo informa: siempre termina con código 0. `make test` lo corre en segundo
+plano apenas se construye el libro e imprime el informe al final.
 """
 
 from __future__ import annotations
