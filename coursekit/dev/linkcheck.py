@@ -93,7 +93,8 @@ def main() -> int:
         f"linkcheck (solo informa): {report['ok']}/{report['checked']} enlaces externos responden "
         f"en {report['seconds']} s; detalle en {REPORT.relative_to(ROOT)}"
     )
-    offline = [item for item in broken if "Name or service not known" in item["reason"]]
+    no_dns = ("Name or service not known", "Temporary failure in name resolution")
+    offline = [item for item in broken if any(text in item["reason"] for text in no_dns)]
     if offline and len(offline) == len(broken):
         print(f"  sin resolución de nombres (¿sin red?): {len(offline)} enlaces sin verificar")
         return 0
