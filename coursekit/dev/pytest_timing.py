@@ -12,9 +12,10 @@ debajo, las pruebas que fallaron (lo último que se lee en un log):
 Con pytest-xdist las sumas superan al tiempo de reloj: son segundos de trabajo, no de espera.
 
 Además mide la CPU de cada archivo (segundos-núcleo del proceso de pytest y de sus hijos ya
-terminados: el kernel del notebook, los servidores que lanza, Chromium). En una máquina de dos
-núcleos llena, la CPU, no el reloj, dice qué conviene acortar. No incluye al stack (son procesos
-aparte).
+terminados: el kernel del notebook, los servidores que lanza, la compilación del libro). En una
+máquina de dos núcleos llena, la CPU, no el reloj, dice qué conviene acortar. No cuentan el stack
+(procesos aparte; `make test` imprime su CPU por servicio) ni Chromium (Playwright no espera a
+sus procesos: en la prueba del sitio, la CPU real es varias veces la que se ve aquí).
 """
 
 from __future__ import annotations
