@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import itertools
@@ -143,17 +144,15 @@ def accessibility_violations(page) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.parametrize("doc", toc_documents())
 def test_page_in_browser(doc, site_url, built_site, tab):
-    listeners = page_listeners(tab, urlparse(site_url).netloc)
-    try:
-        check_page(tab, doc, site_url, built_site, listeners)
-    finally:
-        for event, listener in listeners["handlers"]:
-            tab.remove_listener(event, listener)
+    with watching(tab, urlparse(site_url).netloc) as found:
+        check_page(tab, doc, site_url, built_site, found)
 
 
-def page_listeners(page, local: str) -> dict:
-    """Anota lo que pide la página: recursos locales rotos, pedidos fuera del sitio, errores JS."""
-    found: dict = {"broken": [], "outside": [], "script_errors": []}
+@contextlib.contextmanager
+def watching(page, local: str):
+    """Anota lo que pide la página mientras dura el bloque: recursos locales rotos, pedidos
+    fuera del sitio y errores de JavaScript. Al salir quita sus oyentes (la pestaña sigue)."""
+    found: dict[str, list[str]] = {"broken": [], "outside": [], "script_errors": []}
 
     def on_response(response):
         if urlparse(response.url).netloc == local and response.status >= 400:
@@ -168,15 +167,22 @@ def page_listeners(page, local: str) -> dict:
         if local in request.url:
             found["broken"].append(f"falló {request.url}")
 
-    found["handlers"] = [
+    def on_error(error):
+        found["script_errors"].append(str(error))
+
+    listeners = [
         ("response", on_response),
         ("request", on_request),
         ("requestfailed", on_failed),
-        ("pageerror", lambda error: found["script_errors"].append(str(error))),
+        ("pageerror", on_error),
     ]
-    for event, listener in found["handlers"]:
+    for event, listener in listeners:
         page.on(event, listener)
-    return found
+    try:
+        yield found
+    finally:
+        for event, listener in listeners:
+            page.remove_listener(event, listener)
 
 
 def check_page(page, doc: str, site_url: str, built_site: Path, found: dict) -> None:
